@@ -1,0 +1,45 @@
+"""The validated case: every record by id and kind, where it came from, and who cites it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from .model import Record
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True)
+class Origin:
+    file: str  # display path, for example content/facts/x.yml
+    abs_path: Path
+    data_path: tuple[int, ...]
+
+
+@dataclass
+class Casebook:
+    content_dir: Path
+    records: dict[str, Record] = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)
+    by_kind: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
+    # id -> ids of the records that reference it (fields or [[shortcodes]]), in content order
+    cited_by: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, record: Record, origin: Origin) -> None:
+        self.records[record.id] = record
+        self.origins[record.id] = origin
+        self.by_kind[record.kind].append(record)
+
+    def of_kind(self, kind: str, cls: type[R] | None = None) -> list[R]:
+        return list(self.by_kind.get(kind, []))  # type: ignore[arg-type]
+
+    def get(self, record_id: str) -> Record:
+        return self.records[record_id]
+
+    def link_back(self, target: str, source: str) -> None:
+        backlinks = self.cited_by[target]
+        if source not in backlinks and source != target:
+            backlinks.append(source)

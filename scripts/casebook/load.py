@@ -1,0 +1,299 @@
+"""Safe YAML loading: content files become plain Python data, or precise diagnostics.
+
+Why this shape: the happy path uses libyaml (PyYAML's C parser), which is about ten times faster
+than the pure-Python parser, and keeps no positions. Positions are recovered only for a file that
+has a problem (see ``locate``), so a correct edit pays nothing for error reporting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.cyaml import CParser
+from yaml.resolver import BaseResolver, Resolver
+
+from .errors import Diagnostic
+
+MAX_FILE_BYTES = 1_000_000
+
+# kind -> (glob under content/, "one" record per file or a "list" of records)
+LAYOUT: dict[str, tuple[str, str]] = {
+    "case": ("case.yml", "one"),
+    "topic": ("topics.yml", "list"),
+    "source": ("sources/*.yml", "one"),
+    "fact": ("facts/*.yml", "one"),
+    "quote": ("quotes.yml", "list"),
+    "event": ("timeline.yml", "list"),
+    "person": ("people.yml", "list"),
+    "organisation": ("organisations.yml", "list"),
+    "term": ("glossary.yml", "list"),
+    "law": ("laws/*.yml", "one"),
+    "lesson": ("lessons/*.yml", "one"),
+    "disagreement": ("disagreements.yml", "list"),
+    "misconception": ("misconceptions.yml", "list"),
+}
+
+
+@dataclass
+class RawRecord:
+    """One record as loaded: its kind, its data and where it came from."""
+
+    kind: str
+    data: dict[str, Any]
+    file: str  # display path, relative to the project root (for example content/facts/x.yml)
+    abs_path: Path
+    path: tuple[int, ...]  # () for a one-record file, (index,) inside a list file
+
+    @property
+    def stem(self) -> str:
+        return self.abs_path.stem
+
+
+class ContentYAMLError(Exception):
+    def __init__(self, problem: str, fix: str, mark: Any | None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.fix = fix
+        self.mark = mark
+
+
+class _Resolver(BaseResolver):
+    """YAML 1.1 implicit types minus the surprising ones.
+
+    Dates stay strings (a ``date`` would lose its precision: ``2020-06`` and ``2020-06-01`` are
+    different claims), and only ``true``/``false`` are booleans, so ``no`` stays text.
+    """
+
+
+for _first, _resolvers in Resolver.yaml_implicit_resolvers.items():
+    for _tag, _regexp in _resolvers:
+        if _tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:value"):
+            continue
+        _Resolver.add_implicit_resolver(_tag, _regexp, [_first] if _first else None)
+_Resolver.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+
+
+class _Constructor(SafeConstructor):
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # libyaml resolves an alias to the very node it names, so meeting a node twice means an alias.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise ContentYAMLError(
+                "YAML aliases (*name) are not allowed", "write the value out in full", node.start_mark
+            )
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep)
+        mapping: dict[Any, Any] = {}
+        seen: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise ContentYAMLError(
+                    "YAML merge keys (<<) are not allowed", "write the fields out", key_node.start_mark
+                )
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, str):
+                raise ContentYAMLError(
+                    f"field names must be text, got {key!r}", "use a lower-case field name", key_node.start_mark
+                )
+            if key in seen:
+                first = seen[key].line + 1
+                raise ContentYAMLError(
+                    f"duplicate key '{key}' (first defined on line {first})",
+                    "keep one of the two and delete the other",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+class _Loader(CParser, _Constructor, _Resolver):  # type: ignore[misc]
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+def _reject_anchors_and_tags(text: str) -> None:
+    """Walk the event stream for anchors, aliases and explicit tags.
+
+    Only run when the text contains '&' or '!': without an '&' there can be no anchor (and so no
+    alias), and without a '!' no tag, so most files skip this second pass.
+    """
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent):
+            raise ContentYAMLError(
+                "YAML aliases (*name) are not allowed", "write the value out in full", event.start_mark
+            )
+        if anchor is not None:
+            raise ContentYAMLError(
+                f"YAML anchors (&{anchor}) are not allowed", "delete the anchor and write values out", event.start_mark
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            raise ContentYAMLError(
+                f"YAML tags ({tag}) are not allowed",
+                "remove the tag; quote the value if it must stay text",
+                event.start_mark,
+            )
+
+
+_YAML_FIXES = (
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("while scanning a quoted scalar", "close the quotation mark"),
+    ("found unexpected end of stream", "close the quotation mark or bracket"),
+    ("mapping values are not allowed", "check the indentation, or quote a value that contains ': '"),
+    ("did not find expected key", "check the indentation of this line against the one above"),
+    ("expected <block end>", "check the indentation of this line against the one above"),
+    ("while parsing a flow", "close the [ or { bracket"),
+    ("expected a single document", "keep one document per file: remove the extra '---'"),
+    ("found undefined alias", "YAML aliases are not allowed: write the value out in full"),
+    ("special characters are not allowed", "remove control characters from the file"),
+)
+
+
+def _yaml_fix(message: str) -> str:
+    for needle, fix in _YAML_FIXES:
+        if needle in message:
+            return fix
+    return "check the indentation and quoting around this line"
+
+
+def read_text(abs_path: Path, display: str) -> tuple[str | None, Diagnostic | None]:
+    """Read a content file as UTF-8 (a BOM is tolerated), refusing empty and oversized files."""
+    size = abs_path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return None, Diagnostic(
+            display,
+            "",
+            f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
+            "split it into smaller files",
+        )
+    raw = abs_path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, Diagnostic(
+            display,
+            "",
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            "save the file as UTF-8",
+            line,
+            column,
+        )
+    return text, None
+
+
+def parse_yaml(text: str, display: str) -> tuple[Any, Diagnostic | None]:
+    """Parse one YAML document safely; return its data or one diagnostic with a position."""
+    try:
+        if "&" in text or "!" in text:
+            _reject_anchors_and_tags(text)
+        loader = _Loader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except ContentYAMLError as exc:
+        mark = exc.mark
+        return None, Diagnostic(display, "", exc.problem, exc.fix, mark.line + 1, mark.column + 1)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        return None, Diagnostic(display, "", f"invalid YAML: {problem}", _yaml_fix(str(exc)), line, column)
+    except yaml.YAMLError as exc:  # reader errors (control characters) carry no problem_mark
+        mark = getattr(exc, "position", None)
+        return None, Diagnostic(display, "", f"invalid YAML: {exc}", _yaml_fix(str(exc)))
+    return data, None
+
+
+def _display(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root.parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover(content_dir: Path) -> tuple[list[tuple[str, str, Path]], list[Diagnostic]]:
+    """List (kind, shape, path) for every content file, and flag YAML files outside the layout."""
+    found: list[tuple[str, str, Path]] = []
+    claimed: set[Path] = set()
+    for kind, (pattern, shape) in LAYOUT.items():
+        for path in sorted(content_dir.glob(pattern)):
+            found.append((kind, shape, path))
+            claimed.add(path)
+    problems = []
+    for path in sorted(content_dir.rglob("*")):
+        if path.suffix in (".yml", ".yaml") and path not in claimed:
+            known = ", ".join(p for p, _ in LAYOUT.values())
+            fix = "rename it to .yml" if path.suffix == ".yaml" else f"move it to one of: {known}"
+            problems.append(Diagnostic(_display(content_dir, path), "", "file is not part of the content layout", fix))
+    return found, problems
+
+
+def load_content(content_dir: Path) -> tuple[list[RawRecord], list[Diagnostic]]:
+    """Load every content file; return all records that parsed and every problem found."""
+    content_dir = content_dir.resolve()
+    files, diagnostics = discover(content_dir)
+    records: list[RawRecord] = []
+    for kind, shape, path in files:
+        display = _display(content_dir, path)
+        text, problem = read_text(path, display)
+        if problem is None:
+            assert text is not None
+            if not text.strip():
+                problem = Diagnostic(display, "", "file is empty", "add a record or delete the file")
+            else:
+                data, problem = parse_yaml(text, display)
+        if problem is not None:
+            diagnostics.append(problem)
+            continue
+        if data is None:
+            diagnostics.append(
+                Diagnostic(display, "", "file holds no record, only comments", "add a record or delete the file")
+            )
+        elif shape == "one":
+            if isinstance(data, dict):
+                records.append(RawRecord(kind, data, display, path, ()))
+            else:
+                diagnostics.append(
+                    Diagnostic(
+                        display,
+                        "",
+                        f"expected one {kind} record (a mapping of fields)",
+                        "start the file with 'id: …' and one field per line",
+                        1,
+                        1,
+                    )
+                )
+        elif not isinstance(data, list):
+            diagnostics.append(
+                Diagnostic(display, "", f"expected a list of {kind} records", "start each record with '- id: …'", 1, 1)
+            )
+        else:
+            for index, item in enumerate(data):
+                if isinstance(item, dict):
+                    records.append(RawRecord(kind, item, display, path, (index,)))
+                else:
+                    diagnostics.append(
+                        Diagnostic(
+                            display,
+                            f"[{index}]",
+                            f"expected a {kind} record (a mapping of fields)",
+                            "start the record with '- id: …'",
+                            data_path=(index,),
+                        )
+                    )
+    return records, diagnostics

@@ -1,0 +1,477 @@
+"""The content model: one pydantic class per record kind, checked at the boundary.
+
+Field types carry the rules a contributor can break (date formats, https-only URLs, no raw
+HTML), each with a message that says how to fix it. Cross-record rules (references, unique ids,
+sourcing) live in ``validate``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from typing import Annotated, Any, ClassVar, Literal
+from urllib.parse import parse_qsl, urlsplit
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+# ---------------------------------------------------------------- scalar types
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _check_id(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise PydanticCustomError(
+            "casebook_id",
+            "'{value}' is not a valid id (use lower-case letters, digits and single hyphens, e.g. 'jin-liaison-role')",
+            {"value": value},
+        )
+    return value
+
+
+Id = Annotated[str, Field(max_length=80), AfterValidator(_check_id)]
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _year_as_text(value: Any) -> Any:
+    # An unquoted `2020` arrives as an int; a year is still a valid date of year precision.
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return str(value)
+    return value
+
+
+def _check_date(value: str) -> str:
+    match = _DATE.match(value)
+    fix = "write YYYY, YYYY-MM or YYYY-MM-DD, for example 2020-06-04"
+    if not match:
+        raise PydanticCustomError("casebook_date", "'{value}' is not a date ({fix})", {"value": value, "fix": fix})
+    year, month, day = (int(g) if g else None for g in match.groups())
+    if month is not None and not 1 <= month <= 12:
+        raise PydanticCustomError(
+            "casebook_date", "'{value}' has no month {month} ({fix})", {"value": value, "month": month, "fix": fix}
+        )
+    if day is not None:
+        assert year is not None and month is not None
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            raise PydanticCustomError(
+                "casebook_date", "'{value}' is not a real day ({fix})", {"value": value, "fix": fix}
+            )
+    return value
+
+
+PartialDate = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_date)]
+
+
+def _check_full_date(value: str) -> str:
+    if len(value) != 10:
+        raise PydanticCustomError("casebook_date", "'{value}' must be a full date (write YYYY-MM-DD)", {"value": value})
+    return value
+
+
+FullDate = Annotated[PartialDate, AfterValidator(_check_full_date)]
+
+TRACKING_PARAMETERS = ("utm_", "_ga", "_gl", "ref", "hs_amp", "fbclid", "gclid", "mc_cid", "mc_eid", "td")
+
+
+def _check_url(value: str) -> str:
+    stripped = value.strip()
+    scheme = stripped.split(":", 1)[0].lower() if ":" in stripped else ""
+    if scheme in ("javascript", "data", "vbscript", "file"):
+        raise PydanticCustomError(
+            "casebook_url", "'{scheme}:' URLs are not allowed (link to an https:// page)", {"scheme": scheme}
+        )
+    if scheme != "https":
+        raise PydanticCustomError(
+            "casebook_url", "'{value}' is not an https URL (use the https:// address of the page)", {"value": value}
+        )
+    if stripped != value or any(ch.isspace() for ch in value):
+        raise PydanticCustomError("casebook_url", "URL contains spaces (remove them or encode them as %20)", {})
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    if "." not in host:
+        raise PydanticCustomError("casebook_url", "'{value}' has no host name", {"value": value})
+    tracking = [
+        k
+        for k, _ in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower().startswith("utm_") or k.lower() in TRACKING_PARAMETERS
+    ]
+    if tracking:
+        raise PydanticCustomError(
+            "casebook_url",
+            "URL carries tracking parameters ({names}) (delete them from the address)",
+            {"names": ", ".join(tracking)},
+        )
+    return value
+
+
+HttpsUrl = Annotated[str, AfterValidator(_check_url)]
+
+_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
+_BAD_LINK = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.IGNORECASE)
+_PLAIN_LINK = re.compile(r"\]\(\s*http:", re.IGNORECASE)
+
+
+def _check_markdown(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("casebook_text", "text is empty (write the text, or remove the field)", {})
+    found = _HTML.search(value)
+    if found:
+        raise PydanticCustomError(
+            "casebook_html",
+            "raw HTML is not allowed ('{tag}') (write Markdown; link with [text](https://…))",
+            {"tag": found.group(0)[:30]},
+        )
+    found_link = _BAD_LINK.search(value)
+    if found_link:
+        raise PydanticCustomError(
+            "casebook_url",
+            "'{scheme}:' links are not allowed (link to an https:// page)",
+            {"scheme": found_link.group(1).lower()},
+        )
+    if _PLAIN_LINK.search(value):
+        raise PydanticCustomError("casebook_url", "links must use https:// (change http:// to https://)", {})
+    return value
+
+
+Text = Annotated[str, AfterValidator(_check_markdown)]
+"""Markdown without raw HTML; may cite records with [[kind:id]]."""
+
+
+def _check_plain(value: str) -> str:
+    _check_markdown(value)
+    if "\n" in value.strip():
+        raise PydanticCustomError("casebook_plain", "must be a single line (remove the line breaks)", {})
+    return value.strip()
+
+
+Plain = Annotated[str, AfterValidator(_check_plain)]
+"""One line of text (titles, names, labels)."""
+
+
+# ---------------------------------------------------------------- records
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+
+class Record(Strict):
+    kind: ClassVar[str]
+    # where references live: dotted field path ('*' for each list item) -> kinds it may point to
+    references: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    id: Id
+
+    @property
+    def label(self) -> str:
+        for name in ("title", "name", "term", "claim", "question"):
+            value = getattr(self, name, None)
+            if isinstance(value, str):
+                return value
+        return self.id
+
+
+class Citation(Strict):
+    source: Id
+    locator: Plain | None = None
+    excerpt: Text | None = None
+
+
+class Snapshot(Strict):
+    file: str = Field(pattern=r"^sources/snapshots/[a-z0-9-]+\.txt$")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+SourceKind = Literal["court", "government", "company", "press", "ngo", "academic", "law-text", "blog", "other"]
+License = Literal["public-domain", "copyrighted", "open-licence"]
+
+
+class Source(Record):
+    kind: ClassVar[str] = "source"
+    references = {"read_via.*": ("source",)}
+
+    title: Plain
+    publisher: Plain
+    type: SourceKind
+    authors: list[Plain] = []
+    published: PartialDate
+    url: HttpsUrl
+    archive_url: HttpsUrl
+    accessed: FullDate
+    license: License
+    language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
+    read_via: list[Id] = []
+    note: Text | None = None
+    excerpts: list[Text] = []
+    snapshot: Snapshot | None = None
+
+
+FactStatus = Literal["established", "alleged", "reported", "disputed"]
+
+
+class Fact(Record):
+    kind: ClassVar[str] = "fact"
+    references = {
+        "topics.*": ("topic",),
+        "sources.*.source": ("source",),
+        "attributed_to.*": ("person", "organisation"),
+        "people.*": ("person",),
+        "organisations.*": ("organisation",),
+        "laws.*": ("law",),
+        "terms.*": ("term",),
+    }
+
+    statement: Text
+    status: FactStatus
+    date: PartialDate
+    topics: list[Id] = Field(min_length=1)
+    sources: list[Citation] = Field(min_length=1)
+    attributed_to: list[Id] = []
+    people: list[Id] = []
+    organisations: list[Id] = []
+    laws: list[Id] = []
+    terms: list[Id] = []
+    note: Text | None = None
+
+
+class Quote(Record):
+    kind: ClassVar[str] = "quote"
+    references = {"speaker": ("person", "organisation"), "source": ("source",), "facts.*": ("fact",)}
+
+    speaker: Id
+    role: Plain
+    text: Text
+    said: PartialDate
+    context: Text
+    source: Id
+    locator: Plain | None = None
+    excerpt: bool = False
+    facts: list[Id] = []
+
+
+class Event(Record):
+    kind: ClassVar[str] = "event"
+    references = {"facts.*": ("fact",)}
+
+    date: PartialDate
+    title: Plain
+    summary: Text
+    facts: list[Id] = Field(min_length=1)
+
+
+class Role(Strict):
+    title: Plain
+    organisation: Id | None = None
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+
+
+class Person(Record):
+    kind: ClassVar[str] = "person"
+    references = {"roles.*.organisation": ("organisation",), "sources.*": ("source",)}
+
+    name: Plain
+    aliases: list[Plain] = []
+    summary: Text
+    roles: list[Role] = []
+    sources: list[Id] = Field(min_length=1)
+
+
+class Organisation(Record):
+    kind: ClassVar[str] = "organisation"
+    references = {"parent": ("organisation",), "sources.*": ("source",)}
+
+    name: Plain
+    aliases: list[Plain] = []
+    summary: Text
+    country: Plain | None = None
+    parent: Id | None = None
+    sources: list[Id] = Field(min_length=1)
+
+
+class Topic(Record):
+    kind: ClassVar[str] = "topic"
+
+    title: Plain
+    summary: Text
+    in_case: bool = True  # false for context that is not part of the criminal case
+
+
+class Provision(Strict):
+    ref: Plain
+    text: Text
+    form: Literal["quote", "paraphrase"]
+    translation: Plain | None = None  # whose translation a quoted non-English text is
+    version: Plain | None = None  # which version of the instrument the article number refers to
+    source: Id
+
+
+class Amendment(Strict):
+    date: PartialDate
+    summary: Text
+
+
+Jurisdiction = Literal["prc", "us", "eu", "international", "other"]
+LawKind = Literal[
+    "constitution",
+    "statute",
+    "regulation",
+    "executive-order",
+    "treaty",
+    "case-law",
+    "framework",
+    "standard",
+    "guidance",
+]
+
+
+class Law(Record):
+    kind: ClassVar[str] = "law"
+    references = {
+        "provisions.*.source": ("source",),
+        "sources.*": ("source",),
+        "topics.*": ("topic",),
+        "related.*": ("law",),
+    }
+
+    title: Plain
+    short_title: Plain | None = None
+    jurisdiction: Jurisdiction
+    type: LawKind
+    citation: Plain
+    adopted: PartialDate | None = None
+    in_force: PartialDate | None = None
+    amendments: list[Amendment] = []
+    summary: Text
+    provisions: list[Provision] = []
+    relevance: Text
+    topics: list[Id] = []
+    related: list[Id] = []
+    sources: list[Id] = Field(min_length=1)
+
+
+class Objective(Strict):
+    text: Plain
+    evidence: list[Id] = Field(min_length=1)
+
+
+class Step(Strict):
+    minutes: int = Field(ge=1, le=600)
+    title: Plain
+    activity: Text
+
+
+class Activity(Strict):
+    title: Plain
+    type: Literal["discussion", "exercise", "tabletop", "case-analysis", "reading", "role-play"]
+    instructions: Text
+    roles: list[Text] = []
+    injects: list[Text] = []
+    solution: Text | None = None
+
+
+class AssessmentItem(Strict):
+    question: Text
+    answer: Text
+
+
+Level = Literal["secondary", "undergraduate", "postgraduate", "professional", "general"]
+
+
+class Lesson(Record):
+    kind: ClassVar[str] = "lesson"
+    references = {
+        "objectives.*.evidence.*": ("fact", "law", "quote", "source"),
+        "materials.*": ("fact", "law", "quote", "source", "event", "person", "organisation", "term", "topic"),
+        "topics.*": ("topic",),
+    }
+
+    title: Plain
+    audience: Plain
+    level: Level
+    minutes: int = Field(ge=5, le=600)
+    topics: list[Id] = []
+    prerequisites: list[Text] = []
+    questions: list[Text] = Field(min_length=1)
+    objectives: list[Objective] = Field(min_length=1)
+    materials: list[Id] = []
+    sequence: list[Step] = Field(min_length=1)
+    activities: list[Activity] = []
+    discussion: list[Text] = []
+    assessment: list[AssessmentItem] = []
+    instructor_notes: list[Text] = []
+    key_points: list[Text] = Field(min_length=1)
+
+
+class Term(Record):
+    kind: ClassVar[str] = "term"
+    references = {"see.*": ("term", "law", "fact", "topic"), "sources.*": ("source",)}
+
+    term: Plain
+    aliases: list[Plain] = []
+    definition: Plain  # plain text: it also becomes a hover tooltip
+    see: list[Id] = []
+    sources: list[Id] = []
+
+
+class Position(Strict):
+    summary: Text
+    facts: list[Id] = []
+    sources: list[Id] = []
+
+
+class Disagreement(Record):
+    kind: ClassVar[str] = "disagreement"
+    references = {"positions.*.facts.*": ("fact",), "positions.*.sources.*": ("source",)}
+
+    question: Plain
+    positions: list[Position] = Field(min_length=2)
+    handling: Text  # how the site words the point, given the disagreement
+
+
+class Misconception(Record):
+    kind: ClassVar[str] = "misconception"
+    references = {"facts.*": ("fact",), "sources.*": ("source",)}
+
+    claim: Plain
+    correction: Text
+    facts: list[Id] = []
+    sources: list[Id] = Field(min_length=1)
+
+
+class Case(Record):
+    kind: ClassVar[str] = "case"
+    references = {"key_facts.*": ("fact",), "defendants.*": ("person",), "company": ("organisation",)}
+
+    title: Plain
+    court: Plain
+    docket: Plain
+    defendants: list[Id] = Field(min_length=1)
+    company: Id | None = None  # the company whose own account the allegations page sets beside the charges
+    summary: Text
+    status: Text
+    as_of: FullDate
+    key_facts: list[Id] = []
+
+
+MODELS: dict[str, type[Record]] = {
+    model.kind: model
+    for model in (
+        Case,
+        Topic,
+        Source,
+        Fact,
+        Quote,
+        Event,
+        Person,
+        Organisation,
+        Term,
+        Law,
+        Lesson,
+        Disagreement,
+        Misconception,
+    )
+}

@@ -1,0 +1,58 @@
+"""The one citation syntax of hand-written pages and text fields: ``[[kind:id]]`` or ``[[kind:id|text]]``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+SHORTCODE = re.compile(r"\[\[([a-z]+):([^\]|\s]+)(?:\|([^\]\n]+))?\]\]")
+# Code is left alone, so documentation can show the syntax itself.
+_CODE = re.compile(r"(^|\n)(```|~~~)[^\n]*\n.*?\n\2[^\n]*(?=\n|$)|`[^`\n]+`", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Shortcode:
+    kind: str
+    id: str
+    text: str | None
+    start: int  # offset in the text it was found in
+    end: int
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    if "`" not in text and "~~~" not in text:
+        return []
+    return [m.span() for m in _CODE.finditer(text)]
+
+
+def find(text: str) -> Iterator[Shortcode]:
+    """Every shortcode in ``text`` outside code spans and fenced code."""
+    if "[[" not in text:
+        return
+    spans = _code_spans(text)
+    for match in SHORTCODE.finditer(text):
+        if any(start <= match.start() < end for start, end in spans):
+            continue
+        yield Shortcode(match.group(1), match.group(2), match.group(3), match.start(), match.end())
+
+
+def replace(text: str, render: Callable[[Shortcode], str]) -> str:
+    """Replace each shortcode with ``render(shortcode)``."""
+    codes = list(find(text))
+    if not codes:
+        return text
+    out, last = [], 0
+    for code in codes:
+        out.append(text[last : code.start])
+        out.append(render(code))
+        last = code.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def line_of(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of an offset."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column

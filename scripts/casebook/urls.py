@@ -1,0 +1,49 @@
+"""Where each record is published: its page and anchor. These URLs are permanent (educators link them)."""
+
+from __future__ import annotations
+
+import posixpath
+
+from .model import Record
+
+# kind -> page (Markdown path under docs/); records of these kinds are anchors on that page
+SHARED_PAGES: dict[str, str] = {
+    "case": "case/index.md",
+    "topic": "case/facts.md",
+    "fact": "case/facts.md",
+    "event": "case/timeline.md",
+    "quote": "case/quotes.md",
+    "person": "case/people.md",
+    "organisation": "case/organisations.md",
+    "disagreement": "case/disagreements.md",
+    "misconception": "case/misconceptions.md",
+    "source": "sources.md",
+    "term": "glossary.md",
+}
+# kind -> folder; each record of these kinds has a page of its own
+OWN_PAGES: dict[str, str] = {"law": "laws", "lesson": "lessons"}
+
+
+def page_of(record: Record) -> tuple[str, str | None]:
+    """(page path, anchor) of a record; the anchor is None for a record that has its own page."""
+    if record.kind in OWN_PAGES:
+        return f"{OWN_PAGES[record.kind]}/{record.id}.md", None
+    if record.kind == "case":
+        return SHARED_PAGES["case"], None
+    return SHARED_PAGES[record.kind], record.id
+
+
+def relative(from_page: str, to_page: str) -> str:
+    """Relative Markdown link between two pages, as MkDocs resolves and validates it."""
+    if from_page == to_page:
+        return ""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def public_url(page: str) -> str:
+    """The site URL of a page with MkDocs' directory URLs (``case/facts.md`` -> ``case/facts/``)."""
+    if page == "index.md":
+        return ""
+    if page.endswith("/index.md"):
+        return page[: -len("index.md")]
+    return page[: -len(".md")] + "/"

@@ -1,0 +1,279 @@
+"""From raw records to a validated, cross-linked Casebook, or every problem at once.
+
+Order of checks: schema (pydantic, per record) -> ids (format, uniqueness, file name) ->
+references (fields and [[shortcodes]]) -> sourcing rules (``rules``). Every problem of a run is
+collected; nothing is built unless there are none.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import locate, rules, shortcodes
+from .casebook import Casebook, Origin
+from .errors import ContentError, Diagnostic, dotted
+from .load import LAYOUT, RawRecord, load_content
+from .model import MODELS, Record
+
+# ---------------------------------------------------------------- schema errors
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside list[X], X | None, Annotated[X, ...]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, str):
+            info = current.model_fields.get(part)
+            current = _inner_model(info.annotation) if info else None
+    return current
+
+
+def _split_fix(message: str) -> tuple[str, str]:
+    if message.endswith(")") and " (" in message:
+        problem, fix = message.rsplit(" (", 1)
+        return problem, fix[:-1]
+    return message, ""
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return "text"
+
+
+def schema_diagnostics(raw: RawRecord, model: type[Record], error: ValidationError) -> list[Diagnostic]:
+    out = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and ("[" in p or "(" in p)))
+        kind = item["type"]
+        field = dotted(loc)
+        name = str(loc[-1]) if loc else ""
+        given = item.get("input")
+        ctx = item.get("ctx") or {}
+        at_key = False
+        if kind == "missing":
+            problem, fix = "required field is missing", f"add '{name}: …' to the {raw.kind} record"
+        elif kind == "extra_forbidden":
+            at_key = True
+            allowed = sorted(_model_at(model, loc[:-1]).model_fields) if _model_at(model, loc[:-1]) else []
+            close = difflib.get_close_matches(name, allowed, n=1)
+            problem = f"unknown field '{name}'"
+            fix = (f"did you mean '{close[0]}'? " if close else "") + f"allowed fields: {', '.join(allowed)}"
+        elif kind == "literal_error":
+            problem = f"'{given}' is not an allowed value"
+            fix = f"use one of: {ctx.get('expected', '').replace(' or ', ', ')}"
+        elif kind == "string_type":
+            problem, fix = f"expected text, got {_describe(given)}", "write the value as text; put it in quotes"
+        elif kind in ("list_type", "tuple_type"):
+            problem, fix = (
+                f"expected a list, got {_describe(given)}",
+                "write each item on its own line starting with '- '",
+            )
+        elif kind in ("model_type", "dict_type", "model_attributes_type"):
+            problem, fix = f"expected a mapping of fields, got {_describe(given)}", "write 'field: value' lines"
+        elif kind in ("int_type", "int_parsing", "int_from_float"):
+            problem, fix = f"expected a whole number, got {_describe(given)}", "write digits only, without quotes"
+        elif kind == "bool_type":
+            problem, fix = f"expected true or false, got {_describe(given)}", "write true or false"
+        elif kind == "too_short":
+            problem = f"needs at least {ctx.get('min_length', 1)} item(s)"
+            fix = "add at least one entry" if name else ""
+        elif kind == "string_too_long":
+            problem, fix = f"is longer than {ctx.get('max_length')} characters", "shorten it"
+        elif kind == "string_pattern_mismatch":
+            problem, fix = f"'{given}' is not in the expected form", f"match the pattern {ctx.get('pattern')}"
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            problem, fix = item["msg"].lower(), "change the number"
+        else:
+            problem, fix = _split_fix(item["msg"].removeprefix("Value error, "))
+        out.append(Diagnostic(raw.file, field, problem, fix, data_path=raw.path + loc, at_key=at_key))
+    return out
+
+
+# ---------------------------------------------------------------- references
+
+
+def _walk(value: Any, pattern: list[str], path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Values at a dotted pattern such as 'sources.*.source' inside record data."""
+    if not pattern:
+        yield path, value
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from _walk(item, rest, (*path, index))
+    elif isinstance(value, BaseModel):
+        yield from _walk(getattr(value, head, None), rest, (*path, head))
+
+
+def _strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        if "[[" in value:
+            yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def _unknown(book: Casebook, target: str, kinds: tuple[str, ...]) -> tuple[str, str]:
+    existing = book.records.get(target)
+    if existing is not None:
+        return (f"'{target}' is a {existing.kind}, not a {' or '.join(kinds)}", f"point to a {' or '.join(kinds)} id")
+    candidates = [r.id for kind in kinds for r in book.of_kind(kind)]
+    close = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
+    problem = f"unknown {' or '.join(kinds)} '{target}'"
+    if close:
+        return problem, f"did you mean '{close[0]}'?"
+    where = ", ".join(sorted({LAYOUT[k][0] for k in kinds}))
+    return problem, f"add it to {where}, or fix the id"
+
+
+def resolve_references(book: Casebook) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for record in list(book.records.values()):
+        origin = book.origins[record.id]
+        for pattern, kinds in record.references.items():
+            for path, target in _walk(record, pattern.split("."), ()):
+                if target is None:
+                    continue
+                found = book.records.get(target)
+                if found is not None and found.kind in kinds:
+                    book.link_back(target, record.id)
+                    continue
+                problem, fix = _unknown(book, target, kinds)
+                problems.append(Diagnostic(origin.file, dotted(path), problem, fix, data_path=origin.data_path + path))
+        for path, text in _strings(record.model_dump(exclude_defaults=True), ()):
+            for code in shortcodes.find(text):
+                problem = check_shortcode(book, code)
+                if problem is None:
+                    book.link_back(code.id, record.id)
+                else:
+                    problems.append(
+                        Diagnostic(origin.file, dotted(path), problem[0], problem[1], data_path=origin.data_path + path)
+                    )
+    return problems
+
+
+def check_shortcode(book: Casebook, code: shortcodes.Shortcode) -> tuple[str, str] | None:
+    """None when ``[[kind:id]]`` names an existing record of that kind, else (problem, fix)."""
+    if code.kind not in MODELS:
+        return (
+            f"unknown record kind '{code.kind}' in [[{code.kind}:{code.id}]]",
+            f"use one of: {', '.join(sorted(MODELS))}",
+        )
+    found = book.records.get(code.id)
+    if found is not None and found.kind == code.kind:
+        return None
+    problem, fix = _unknown(book, code.id, (code.kind,))
+    return f"[[{code.kind}:{code.id}]]: {problem}", fix
+
+
+# ---------------------------------------------------------------- the whole run
+
+
+def build_case(content_dir: Path) -> Casebook:
+    """Load, validate and cross-link the content; raise ContentError listing every problem."""
+    locate.clear_cache()
+    raw_records, problems = load_content(content_dir)
+    book = Casebook(content_dir.resolve())
+    abs_paths: dict[str, Path] = {}
+    first_seen: dict[str, RawRecord] = {}
+    for raw in raw_records:
+        abs_paths[raw.file] = raw.abs_path
+        model = MODELS[raw.kind]
+        try:
+            record = model.model_validate(raw.data)
+        except ValidationError as error:
+            problems.extend(schema_diagnostics(raw, model, error))
+            # still register a well-formed id, so references to it do not cascade into more errors
+            record_id = raw.data.get("id")
+            if isinstance(record_id, str) and record_id not in first_seen:
+                first_seen[record_id] = raw
+            continue
+        if LAYOUT[raw.kind][1] == "one" and raw.kind != "case" and raw.stem != record.id:
+            problems.append(
+                Diagnostic(
+                    raw.file,
+                    "id",
+                    f"id '{record.id}' does not match the file name '{raw.stem}'",
+                    f"rename the file to {record.id}.yml or change the id",
+                    data_path=("id",),
+                )
+            )
+        if record.id in first_seen:
+            other = first_seen[record.id]
+            at = locate.position(other.abs_path, (*other.path, "id"))
+            where = f"{other.file}:{at[0]}" if at else other.file
+            problems.append(
+                Diagnostic(
+                    raw.file,
+                    "id",
+                    f"id '{record.id}' is already used by a {other.kind} in {where}",
+                    "ids are unique across all files: choose another id",
+                    data_path=(*raw.path, "id"),
+                )
+            )
+            continue
+        first_seen[record.id] = raw
+        book.add(record, Origin(raw.file, raw.abs_path, raw.path))
+    problems.extend(resolve_references(book))
+    problems.extend(rules.check(book))
+    if problems:
+        locate.fill_positions(problems, abs_paths)
+        raise ContentError(problems)
+    return book
+
+
+def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
+    """Every [[kind:id]] in hand-written Markdown pages must name an existing record."""
+    problems = []
+    root = docs_dir.resolve().parent
+    for path in sorted(docs_dir.rglob("*.md")):
+        text = path.read_text(encoding="utf-8-sig")
+        display = path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path)
+        for code in shortcodes.find(text):
+            problem = check_shortcode(book, code)
+            if problem is not None:
+                line, column = shortcodes.line_of(text, code.start)
+                problems.append(Diagnostic(display, "", problem[0], problem[1], line, column))
+    return problems
+
+
+def build_and_check(content_dir: Path, docs_dir: Path | None) -> Casebook:
+    """``build_case`` plus the citations of hand-written pages, as one run with one list of errors."""
+    book = build_case(content_dir)
+    if docs_dir is not None and docs_dir.is_dir():
+        problems = check_pages(book, docs_dir)
+        if problems:
+            raise ContentError(problems)
+    return book
