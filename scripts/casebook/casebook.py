@@ -27,6 +27,13 @@ class Casebook:
     by_kind: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     # id -> ids of the records that reference it (fields or [[shortcodes]]), in content order
     cited_by: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Records that exist but failed to load or validate: references to them are not reported
+    # again, so one broken file gives one error rather than a cascade.
+    broken_ids: dict[str, str] = field(default_factory=dict)  # id -> kind
+    broken_kinds: set[str] = field(default_factory=set)  # kinds with a list file that did not parse
+
+    def is_broken(self, record_id: str, kinds: tuple[str, ...]) -> bool:
+        return self.broken_ids.get(record_id) in kinds or any(k in self.broken_kinds for k in kinds)
 
     def add(self, record: Record, origin: Origin) -> None:
         self.records[record.id] = record

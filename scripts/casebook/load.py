@@ -212,7 +212,11 @@ def parse_yaml(text: str, display: str) -> tuple[Any, Diagnostic | None]:
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
-        return None, Diagnostic(display, "", f"invalid YAML: {problem}", _yaml_fix(str(exc)), line, column)
+        fix = _yaml_fix(str(exc))
+        lines = text.splitlines()
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            fix = "indent with spaces, not tabs"
+        return None, Diagnostic(display, "", f"invalid YAML: {problem}", fix, line, column)
     except yaml.YAMLError as exc:  # reader errors (control characters) carry no problem_mark
         mark = getattr(exc, "position", None)
         return None, Diagnostic(display, "", f"invalid YAML: {exc}", _yaml_fix(str(exc)))
@@ -243,11 +247,19 @@ def discover(content_dir: Path) -> tuple[list[tuple[str, str, Path]], list[Diagn
     return found, problems
 
 
-def load_content(content_dir: Path) -> tuple[list[RawRecord], list[Diagnostic]]:
+@dataclass
+class Loaded:
+    records: list[RawRecord]
+    diagnostics: list[Diagnostic]
+    unreadable: list[tuple[str, str, Path]]  # (kind, shape, path) of files that did not parse
+
+
+def load_content(content_dir: Path) -> Loaded:
     """Load every content file; return all records that parsed and every problem found."""
     content_dir = content_dir.resolve()
     files, diagnostics = discover(content_dir)
     records: list[RawRecord] = []
+    unreadable: list[tuple[str, str, Path]] = []
     for kind, shape, path in files:
         display = _display(content_dir, path)
         text, problem = read_text(path, display)
@@ -259,6 +271,7 @@ def load_content(content_dir: Path) -> tuple[list[RawRecord], list[Diagnostic]]:
                 data, problem = parse_yaml(text, display)
         if problem is not None:
             diagnostics.append(problem)
+            unreadable.append((kind, shape, path))
             continue
         if data is None:
             diagnostics.append(
@@ -296,4 +309,4 @@ def load_content(content_dir: Path) -> tuple[list[RawRecord], list[Diagnostic]]:
                             data_path=(index,),
                         )
                     )
-    return records, diagnostics
+    return Loaded(records, diagnostics, unreadable)

@@ -41,8 +41,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         content = (root / self.config.content_dir).resolve()
         if str(content) not in config.watch:
             config.watch.append(str(content))
+        # `edit_uri` points at docs/ (for hand-written pages); content files sit beside docs/.
         self.edit_url = (
-            urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri)
+            urljoin(urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri), "../")
             if (config.repo_url and config.edit_uri)
             else None
         )
@@ -69,7 +70,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 else InclusionLevel.UNDEFINED
             )
             file = File.generated(config, path, content=markdown, inclusion=inclusion)
-            file.edit_uri = self.edit_targets.get(path)
+            target = self.edit_targets.get(path)
+            file.edit_uri = f"../{target}" if target else None  # relative to edit_uri, which ends in docs/
             files.append(file)
         return files
 

@@ -290,8 +290,8 @@ def edit_paths(book: Casebook) -> dict[str, str]:
     paths: dict[str, str] = {}
     for kind, page in SHARED_PAGES.items():
         pattern = LAYOUT[kind][0]
-        target = f"content/{pattern.split('/*')[0]}/" if "*" in pattern else f"content/{pattern}"
-        paths.setdefault(page, target)
+        # later kinds win: the facts page is edited in facts/, not in topics.yml
+        paths[page] = f"content/{pattern.split('/*')[0]}/" if "*" in pattern else f"content/{pattern}"
     paths["case/allegations.md"] = "content/facts/"
     for kind, folder in OWN_PAGES.items():
         paths[f"{folder}/index.md"] = f"content/{folder}/"

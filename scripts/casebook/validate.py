@@ -170,6 +170,8 @@ def resolve_references(book: Casebook) -> list[Diagnostic]:
                 if found is not None and found.kind in kinds:
                     book.link_back(target, record.id)
                     continue
+                if book.is_broken(target, kinds):
+                    continue
                 problem, fix = _unknown(book, target, kinds)
                 problems.append(Diagnostic(origin.file, dotted(path), problem, fix, data_path=origin.data_path + path))
         for path, text in _strings(record.model_dump(exclude_defaults=True), ()):
@@ -192,7 +194,7 @@ def check_shortcode(book: Casebook, code: shortcodes.Shortcode) -> tuple[str, st
             f"use one of: {', '.join(sorted(MODELS))}",
         )
     found = book.records.get(code.id)
-    if found is not None and found.kind == code.kind:
+    if (found is not None and found.kind == code.kind) or book.is_broken(code.id, (code.kind,)):
         return None
     problem, fix = _unknown(book, code.id, (code.kind,))
     return f"[[{code.kind}:{code.id}]]: {problem}", fix
@@ -204,8 +206,14 @@ def check_shortcode(book: Casebook, code: shortcodes.Shortcode) -> tuple[str, st
 def build_case(content_dir: Path) -> Casebook:
     """Load, validate and cross-link the content; raise ContentError listing every problem."""
     locate.clear_cache()
-    raw_records, problems = load_content(content_dir)
+    loaded = load_content(content_dir)
+    raw_records, problems = loaded.records, loaded.diagnostics
     book = Casebook(content_dir.resolve())
+    for kind, shape, path in loaded.unreadable:
+        if shape == "one":
+            book.broken_ids[path.stem] = kind  # one-record files are named after their id
+        else:
+            book.broken_kinds.add(kind)
     abs_paths: dict[str, Path] = {}
     first_seen: dict[str, RawRecord] = {}
     for raw in raw_records:
@@ -217,8 +225,9 @@ def build_case(content_dir: Path) -> Casebook:
             problems.extend(schema_diagnostics(raw, model, error))
             # still register a well-formed id, so references to it do not cascade into more errors
             record_id = raw.data.get("id")
-            if isinstance(record_id, str) and record_id not in first_seen:
-                first_seen[record_id] = raw
+            if isinstance(record_id, str):
+                book.broken_ids.setdefault(record_id, raw.kind)
+                first_seen.setdefault(record_id, raw)
             continue
         if LAYOUT[raw.kind][1] == "one" and raw.kind != "case" and raw.stem != record.id:
             problems.append(

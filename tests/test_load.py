@@ -1,0 +1,40 @@
+"""The loader keeps values as written and positions findable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from casebook.load import parse_yaml, read_text
+from casebook.locate import position
+
+
+def test_dates_and_words_stay_text() -> None:
+    data, problem = parse_yaml("a: 2020-06-04\nb: no\nc: yes\nd: 2020\ne: true\nf: 2020-06\n", "x.yml")
+    assert problem is None
+    assert data == {"a": "2020-06-04", "b": "no", "c": "yes", "d": 2020, "e": True, "f": "2020-06"}
+
+
+def test_byte_order_mark_is_tolerated(tmp_path: Path) -> None:
+    path = tmp_path / "x.yml"
+    path.write_bytes("\ufeffid: x\n".encode())
+    text, problem = read_text(path, "x.yml")
+    assert problem is None and text == "id: x\n"
+    assert parse_yaml(text, "x.yml") == ({"id": "x"}, None)
+
+
+def test_ampersand_in_quoted_text_is_not_an_anchor() -> None:
+    data, problem = parse_yaml("a: 'R&D staff'\nb: Wow!\n", "x.yml")
+    assert problem is None and data == {"a": "R&D staff", "b": "Wow!"}
+
+
+def test_tabs_in_indentation_are_reported_with_a_fix() -> None:
+    _, problem = parse_yaml("a:\n\tb: 1\n", "x.yml")
+    assert problem is not None and problem.line == 2 and "tabs" in problem.fix
+
+
+def test_position_of_nested_values(tmp_path: Path) -> None:
+    path = tmp_path / "x.yml"
+    path.write_text("- id: a\n  sources:\n    - source: s\n      excerpt: e\n", encoding="utf-8")
+    assert position(path, (0, "sources", 0, "excerpt")) == (4, 16)
+    assert position(path, (0, "sources", 0, "excerpt"), at_key=True) == (4, 7)
+    assert position(path, (0, "missing")) == (1, 3)
