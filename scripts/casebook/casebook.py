@@ -17,6 +17,7 @@ class Origin:
     file: str  # display path, for example content/facts/x.yml
     abs_path: Path
     data_path: tuple[int, ...]
+    has_shortcodes: bool = True
 
 
 @dataclass

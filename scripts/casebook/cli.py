@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import ContentError
-from .validate import build_case
+from .validate import build_and_check, build_case
 
 
 def _write_atomically(out: Path, files: dict[str, str]) -> None:
@@ -37,7 +37,7 @@ def _write_atomically(out: Path, files: dict[str, str]) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    book = build_case(args.content)
+    book = build_and_check(args.content, args.docs)
     counts = ", ".join(f"{len(v)} {k}{'s' if len(v) != 1 else ''}" for k, v in sorted(book.by_kind.items()))
     print(f"{args.content}: valid ({counts})")
     return 0
@@ -53,17 +53,60 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _network_options(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "out_dir": args.out,
+        "cache_file": args.cache,
+        "concurrency": args.concurrency,
+        "per_host": args.per_host,
+        "delay": args.delay,
+        "timeout": args.timeout,
+        "retries": args.retries,
+        "max_age_hours": args.max_age_hours,
+    }
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    from . import links
+
+    book = build_case(args.content)
+    return links.main(book.of_kind("source"), **_network_options(args))
+
+
+def cmd_verify_sources(args: argparse.Namespace) -> int:
+    from . import drift
+
+    book = build_case(args.content)
+    return drift.main(book.of_kind("source"), **_network_options(args))
+
+
+def _add_network_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, default=Path("build/reports"), help="report folder")
+    parser.add_argument("--cache", type=Path, default=Path(".cache/casebook-network.json"), help="result cache")
+    parser.add_argument("--concurrency", type=int, default=8, help="requests at once, all hosts")
+    parser.add_argument("--per-host", type=int, default=2, help="requests at once to one host")
+    parser.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
+    parser.add_argument("--timeout", type=float, default=15.0, help="seconds before a request gives up")
+    parser.add_argument("--retries", type=int, default=2, help="extra attempts after a network failure or 5xx")
+    parser.add_argument("--max-age-hours", type=float, default=24.0, help="reuse cached results this recent")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casebook", description=__doc__)
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("validate", help="check every content file; print every problem as path:line:column")
+    validate = sub.add_parser("validate", help="check every content file; print every problem as path:line:column")
+    validate.add_argument("--docs", type=Path, default=Path("docs"), help="hand-written pages to check citations in")
     render = sub.add_parser("render", help="write the generated Markdown pages to a folder for inspection")
     render.add_argument("--out", type=Path, required=True, help="folder to write (replaced only on success)")
+    links = sub.add_parser("links", help="check every source URL and archive URL (needs the network)")
+    _add_network_arguments(links)
+    drift = sub.add_parser("verify-sources", help="confirm each registered excerpt still appears in its source")
+    _add_network_arguments(drift)
     return parser
 
 
-COMMANDS = {"validate": cmd_validate, "render": cmd_render}
+COMMANDS = {"validate": cmd_validate, "render": cmd_render, "links": cmd_links, "verify-sources": cmd_verify_sources}
 
 
 def main(argv: list[str] | None = None) -> int:

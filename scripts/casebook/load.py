@@ -7,6 +7,7 @@ has a problem (see ``locate``), so a correct edit pays nothing for error reporti
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,7 @@ class RawRecord:
     file: str  # display path, relative to the project root (for example content/facts/x.yml)
     abs_path: Path
     path: tuple[int, ...]  # () for a one-record file, (index,) inside a list file
+    has_shortcodes: bool = True  # False when the file's text has no '[[' (saves a scan)
 
     @property
     def stem(self) -> str:
@@ -79,13 +81,8 @@ _Resolver.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|
 
 
 class _Constructor(SafeConstructor):
-    def construct_object(self, node: Any, deep: bool = False) -> Any:
-        # libyaml resolves an alias to the very node it names, so meeting a node twice means an alias.
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise ContentYAMLError(
-                "YAML aliases (*name) are not allowed", "write the value out in full", node.start_mark
-            )
-        return super().construct_object(node, deep)
+    # Aliases need no check here: an alias needs an anchor, an anchor needs '&', and any text with
+    # '&' goes through ``_reject_anchors_and_tags`` first.
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         if not isinstance(node, yaml.MappingNode):
@@ -230,21 +227,36 @@ def _display(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+# file name -> kind for one-file registries; folder -> kind for one-record-per-file kinds
+_FILES = {pattern: kind for kind, (pattern, _) in LAYOUT.items() if "*" not in pattern}
+_FOLDERS = {pattern.split("/")[0]: kind for kind, (pattern, _) in LAYOUT.items() if "*" in pattern}
+
+
 def discover(content_dir: Path) -> tuple[list[tuple[str, str, Path]], list[Diagnostic]]:
-    """List (kind, shape, path) for every content file, and flag YAML files outside the layout."""
-    found: list[tuple[str, str, Path]] = []
-    claimed: set[Path] = set()
-    for kind, (pattern, shape) in LAYOUT.items():
-        for path in sorted(content_dir.glob(pattern)):
-            found.append((kind, shape, path))
-            claimed.add(path)
+    """List (kind, shape, path) for every content file, and flag YAML files outside the layout.
+
+    One walk over plain strings: this runs on every build, over up to tens of thousands of files.
+    """
+    found: list[tuple[str, str, str]] = []
     problems = []
-    for path in sorted(content_dir.rglob("*")):
-        if path.suffix in (".yml", ".yaml") and path not in claimed:
+    for folder, dirs, names in os.walk(content_dir):
+        dirs.sort()
+        rel_folder = os.path.relpath(folder, content_dir).replace(os.sep, "/")
+        for name in sorted(names):
+            if not name.endswith((".yml", ".yaml")):
+                continue
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+            kind = _FILES.get(rel) if rel_folder == "." else _FOLDERS.get(rel_folder)
+            if kind is not None and name.endswith(".yml"):
+                found.append((kind, LAYOUT[kind][1], rel))
+                continue
             known = ", ".join(p for p, _ in LAYOUT.values())
-            fix = "rename it to .yml" if path.suffix == ".yaml" else f"move it to one of: {known}"
-            problems.append(Diagnostic(_display(content_dir, path), "", "file is not part of the content layout", fix))
-    return found, problems
+            fix = "rename it to .yml" if name.endswith(".yaml") else f"move it to one of: {known}"
+            display = f"{content_dir.name}/{rel}"
+            problems.append(Diagnostic(display, "", "file is not part of the content layout", fix))
+    order = {kind: index for index, kind in enumerate(LAYOUT)}
+    found.sort(key=lambda item: (order[item[0]], item[2]))
+    return [(kind, shape, content_dir / rel) for kind, shape, rel in found], problems
 
 
 @dataclass
@@ -279,7 +291,7 @@ def load_content(content_dir: Path) -> Loaded:
             )
         elif shape == "one":
             if isinstance(data, dict):
-                records.append(RawRecord(kind, data, display, path, ()))
+                records.append(RawRecord(kind, data, display, path, (), "[[" in text))
             else:
                 diagnostics.append(
                     Diagnostic(
@@ -298,7 +310,7 @@ def load_content(content_dir: Path) -> Loaded:
         else:
             for index, item in enumerate(data):
                 if isinstance(item, dict):
-                    records.append(RawRecord(kind, item, display, path, (index,)))
+                    records.append(RawRecord(kind, item, display, path, (index,), "[[" in text))
                 else:
                     diagnostics.append(
                         Diagnostic(

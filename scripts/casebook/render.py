@@ -85,11 +85,12 @@ def plain(text: str, limit: int | None = None) -> str:
 class PageWriter:
     """Per-page helper for templates: links relative to this page, footnotes collected for it."""
 
-    def __init__(self, book: Casebook, path: str, edit_url: str | None) -> None:
+    def __init__(self, book: Casebook, path: str, edit_url: str | None, labels: dict[str, str] | None = None) -> None:
         self.book = book
         self.path = path
         self.edit_url = edit_url
         self._notes: dict[str, str] = {}
+        self._labels = labels if labels is not None else {}  # shared by the pages of one render
 
     # links ------------------------------------------------------------
     def href(self, record_id: str) -> str:
@@ -97,6 +98,12 @@ class PageWriter:
         return relative(self.path, page) + (f"#{anchor}" if anchor else "")
 
     def label(self, record_id: str) -> str:
+        label = self._labels.get(record_id)
+        if label is None:
+            label = self._labels[record_id] = self._make_label(record_id)
+        return label
+
+    def _make_label(self, record_id: str) -> str:
         record = self.book.get(record_id)
         if isinstance(record, Fact):
             return plain(record.statement, 90)
@@ -226,8 +233,10 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def _render(book: Casebook, template: str, path: str, edit_url: str | None, **context: object) -> str:
-    page = PageWriter(book, path, edit_url)
+def _render(
+    book: Casebook, template: str, path: str, edit_url: str | None, labels: dict[str, str], **context: object
+) -> str:
+    page = PageWriter(book, path, edit_url, labels)
     body = environment().get_template(template).render(page=page, book=book, **context)
     notes = page.footnotes()
     text = body.rstrip() + ("\n\n" + notes if notes else "") + "\n"
@@ -244,6 +253,7 @@ def render_site(book: Casebook, *, edit_url: str | None = None) -> dict[str, str
     ``edit_url`` is the prefix that turns a content file path into its edit page (for example
     ``https://github.com/o/r/edit/main/``); without it no per-record edit links are shown.
     """
+    labels: dict[str, str] = {}
     facts: list[Fact] = book.of_kind("fact")
     topics = book.of_kind("topic")
     facts_by_topic: dict[str, list[Fact]] = defaultdict(list)
@@ -273,13 +283,13 @@ def render_site(book: Casebook, *, edit_url: str | None = None) -> dict[str, str
         "laws/index.md": ("laws_index.md.j2", {"laws": book.of_kind("law")}),
         "lessons/index.md": ("lessons_index.md.j2", {"lessons": book.of_kind("lesson")}),
     }
-    out = {path: _render(book, template, path, edit_url, **ctx) for path, (template, ctx) in pages.items()}
+    out = {path: _render(book, template, path, edit_url, labels, **ctx) for path, (template, ctx) in pages.items()}
     for law in book.of_kind("law"):
         path = page_of(law)[0]
-        out[path] = _render(book, "law.md.j2", path, edit_url, law=law)
+        out[path] = _render(book, "law.md.j2", path, edit_url, labels, law=law)
     for lesson in book.of_kind("lesson"):
         path = page_of(lesson)[0]
-        out[path] = _render(book, "lesson.md.j2", path, edit_url, lesson=lesson)
+        out[path] = _render(book, "lesson.md.j2", path, edit_url, labels, lesson=lesson)
     return out
 
 

@@ -14,42 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterator
 
 from .casebook import Casebook
 from .errors import Diagnostic, dotted
 from .model import Event, Fact, Law, Lesson, Quote, Source
+from .textnorm import normalise_text
 
 MAX_EXCERPT_WORDS = 50
 OFFICIAL_SOURCE_TYPES = ("court", "government")
 
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00a0": " ",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-    }
-)
-_SPACE = re.compile(r"\s+")
 _CUT = re.compile(r"\s*(?:\[(?:\.\.\.|\u2026)\]|\[\s*\u2026\s*\])\s*")
-
-
-def normalise(text: str) -> str:
-    """Compare texts as a reader would: typographic quotes, dashes and whitespace don't count."""
-    text = unicodedata.normalize("NFC", text).translate(_QUOTES).replace("\u2026", "...")
-    return _SPACE.sub(" ", text).strip()
+normalise = normalise_text
 
 
 def segments(text: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from .model import Record
 
@@ -33,6 +34,7 @@ def page_of(record: Record) -> tuple[str, str | None]:
     return SHARED_PAGES[record.kind], record.id
 
 
+@lru_cache(maxsize=4096)
 def relative(from_page: str, to_page: str) -> str:
     """Relative Markdown link between two pages, as MkDocs resolves and validates it."""
     if from_page == to_page:

@@ -145,10 +145,15 @@ def _strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[st
             yield from _strings(item, (*path, index))
 
 
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
+
+
 def _unknown(book: Casebook, target: str, kinds: tuple[str, ...]) -> tuple[str, str]:
     existing = book.records.get(target)
     if existing is not None:
-        return (f"'{target}' is a {existing.kind}, not a {' or '.join(kinds)}", f"point to a {' or '.join(kinds)} id")
+        wanted = " or ".join(kinds)
+        return (f"'{target}' is {_a(existing.kind)}, not {_a(wanted)}", f"point to {_a(wanted)} id")
     candidates = [r.id for kind in kinds for r in book.of_kind(kind)]
     close = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
     problem = f"unknown {' or '.join(kinds)} '{target}'"
@@ -174,6 +179,8 @@ def resolve_references(book: Casebook) -> list[Diagnostic]:
                     continue
                 problem, fix = _unknown(book, target, kinds)
                 problems.append(Diagnostic(origin.file, dotted(path), problem, fix, data_path=origin.data_path + path))
+        if not origin.has_shortcodes:
+            continue
         for path, text in _strings(record.model_dump(exclude_defaults=True), ()):
             for code in shortcodes.find(text):
                 problem = check_shortcode(book, code)
@@ -254,7 +261,7 @@ def build_case(content_dir: Path) -> Casebook:
             )
             continue
         first_seen[record.id] = raw
-        book.add(record, Origin(raw.file, raw.abs_path, raw.path))
+        book.add(record, Origin(raw.file, raw.abs_path, raw.path, raw.has_shortcodes))
     problems.extend(resolve_references(book))
     problems.extend(rules.check(book))
     if problems:

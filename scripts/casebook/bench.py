@@ -1,0 +1,183 @@
+"""Benchmarks (`make bench`): numbers to record, not timed tests.
+
+1. Pipeline: load + validate + render of 100, 1,000 and 10,000 synthetic facts, against the
+   time PyYAML's C loader alone takes to parse the same files in the same run. Each measurement
+   runs in a fresh process, so its peak memory (max RSS) is its own.
+2. Plugin overhead: `mkdocs build` of the real site with the plugin, against `mkdocs build` of
+   the same Markdown written to disk with the plugin removed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bare_parse(content: Path) -> None:
+    for path in sorted(content.rglob("*.yml")):
+        with path.open("rb") as handle:
+            yaml.load(handle.read().decode("utf-8-sig"), Loader=yaml.CSafeLoader)
+
+
+def _pipeline(content: Path) -> None:
+    from .render import render_site
+    from .validate import build_case
+
+    render_site(build_case(content))
+
+
+def _measure_here(what: str, content: Path) -> dict[str, float]:
+    from . import render, validate  # noqa: F401 - imports are not part of what is measured
+
+    start = time.perf_counter()
+    {"parse": _bare_parse, "pipeline": _pipeline}[what](content)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _measure(what: str, content: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-m", "casebook.bench", "--measure", what, str(content)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+def bench_pipeline(sizes: list[int], repeats: int) -> list[dict[str, object]]:
+    from .synthetic import generate
+
+    rows = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            content = Path(tmp) / "content"
+            generate(content, size)
+            parse, pipeline = [], []
+            for _ in range(repeats):  # interleaved, so drift in machine load hits both alike
+                parse.append(_measure("parse", content))
+                pipeline.append(_measure("pipeline", content))
+            p, q = _median(parse), _median(pipeline)
+            rows.append(
+                {
+                    "facts": size,
+                    "files": sum(1 for _ in content.rglob("*.yml")),
+                    "parse_s": round(p["seconds"], 3),
+                    "pipeline_s": round(q["seconds"], 3),
+                    "ratio": round(q["seconds"] / p["seconds"], 2),
+                    "parse_rss_mib": round(p["max_rss_mib"], 1),
+                    "pipeline_rss_mib": round(q["max_rss_mib"], 1),
+                    "runs_parse_s": [round(r["seconds"], 3) for r in parse],
+                    "runs_pipeline_s": [round(r["seconds"], 3) for r in pipeline],
+                }
+            )
+            print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def _static_project(dest: Path) -> None:
+    """The real site as plain Markdown on disk: exactly what the plugin feeds MkDocs, plugin removed."""
+    from .render import PageWriter, abbreviations, render_site
+    from .validate import build_case
+
+    book = build_case(ROOT / "content")
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    abbr = abbreviations(book)
+    for page in (dest / "docs").rglob("*.md"):
+        writer = PageWriter(book, page.relative_to(dest / "docs").as_posix(), None)
+        text = writer.md(page.read_text(encoding="utf-8"))
+        notes = writer.footnotes()
+        page.write_text(text + ("\n\n" + notes if notes else "") + ("\n\n" + abbr + "\n" if abbr else ""))
+    for rel, text in render_site(book).items():
+        target = dest / "docs" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text + ("\n\n" + abbr + "\n" if abbr else ""), encoding="utf-8")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("  - casebook:\n      content_dir: content\n", "")
+    config += "\nnot_in_nav: |\n  /laws/*.md\n  /lessons/*.md\n"
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+
+
+def _time_build(project: Path) -> float:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(project / "site-out")],
+        cwd=project,
+        env=env,
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+def bench_plugin(repeats: int) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        static = Path(tmp) / "static"
+        _static_project(static)
+        with_plugin, without = [], []
+        for _ in range(repeats):
+            with_plugin.append(_time_build(ROOT))
+            without.append(_time_build(static))
+        shutil.rmtree(ROOT / "site-out", ignore_errors=True)
+    a, b = statistics.median(with_plugin), statistics.median(without)
+    row = {
+        "plugin_build_s": round(a, 3),
+        "static_build_s": round(b, 3),
+        "overhead": f"{(a / b - 1) * 100:.1f}%",
+        "runs_plugin_s": [round(x, 3) for x in with_plugin],
+        "runs_static_s": [round(x, 3) for x in without],
+    }
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m casebook.bench", description=__doc__)
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
+    parser.add_argument("--measure", nargs=2, metavar=("WHAT", "CONTENT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(_measure_here(args.measure[0], Path(args.measure[1]))))
+        return 0
+    pipeline = bench_pipeline([int(s) for s in args.sizes.split(",")], args.repeats)
+    plugin = bench_plugin(args.repeats)
+    args.out.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y-%m-%dT%H%M%S")
+    (args.out / f"bench-{stamp}.json").write_text(json.dumps({"pipeline": pipeline, "plugin": plugin}, indent=2))
+    print(
+        "\n| facts | files | C-loader parse (s) | pipeline (s) | ratio | parse max RSS (MiB) | pipeline max RSS (MiB) |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for r in pipeline:
+        print(
+            f"| {r['facts']:,} | {r['files']:,} | {r['parse_s']} | {r['pipeline_s']} | {r['ratio']}x | "
+            f"{r['parse_rss_mib']} | {r['pipeline_rss_mib']} |"
+        )
+    print(
+        f"\nReal site: with plugin {plugin['plugin_build_s']} s, static Markdown {plugin['static_build_s']} s, "
+        f"overhead {plugin['overhead']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
