@@ -353,8 +353,28 @@ class Law(Record):
     sources: list[Id] = Field(min_length=1)
 
 
+ACTION_VERBS = frozenset(
+    "analyse analyze apply argue assess classify compare construct contrast critique debate decide define describe "
+    "design differentiate distinguish draft estimate evaluate explain identify interpret justify list locate map "
+    "name outline plan predict propose rank recognise recognize recommend relate summarise summarize trace use "
+    "weigh write".split()
+)
+
+
+def _check_objective(value: str) -> str:
+    first = value.split(maxsplit=1)[0].lower().strip(",.:;") if value.strip() else ""
+    if first not in ACTION_VERBS:
+        raise PydanticCustomError(
+            "casebook_objective",
+            "objective should start with an action verb, not '{first}' (for example: explain, identify, compare, "
+            "evaluate, design)",
+            {"first": first},
+        )
+    return value
+
+
 class Objective(Strict):
-    text: Plain
+    text: Annotated[Plain, AfterValidator(_check_objective)]
     evidence: list[Id] = Field(min_length=1)
 
 
@@ -398,6 +418,7 @@ class Lesson(Record):
     questions: list[Text] = Field(min_length=1)
     objectives: list[Objective] = Field(min_length=1)
     materials: list[Id] = []
+    pages: list[Annotated[str, Field(pattern=r"^[a-z0-9/_-]+\.md$")]] = []  # site pages to use, e.g. case/timeline.md
     sequence: list[Step] = Field(min_length=1)
     activities: list[Activity] = []
     discussion: list[Text] = []

@@ -16,7 +16,7 @@ import jinja2
 
 from . import shortcodes
 from .casebook import Casebook
-from .model import Citation, Fact, Quote, Record, Source
+from .model import Citation, Fact, Misconception, Quote, Record, Source
 from .urls import OWN_PAGES, SHARED_PAGES, page_of, relative
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -107,6 +107,8 @@ class PageWriter:
         record = self.book.get(record_id)
         if isinstance(record, Fact):
             return plain(record.statement, 90)
+        if isinstance(record, Misconception):
+            return f"Misconception: {record.claim}"
         if isinstance(record, Quote):
             return f"{self.book.get(record.speaker).label}: “{plain(record.text, 60)}”"
         return record.label

@@ -106,6 +106,14 @@ def _check(book: Casebook) -> Iterator[Diagnostic]:
                 "an alleged fact must cite the charging document or an official announcement of it",
                 "add a citation of a court or government source",
             )
+        if fact.status == "reported" and not fact.attributed_to:
+            yield _diag(
+                book,
+                fact.id,
+                ("status",),
+                "a reported fact must say who reported it",
+                "add attributed_to: [the person or organisation that reported it]",
+            )
         for index, citation in enumerate(fact.sources):
             source = sources.get(citation.source)
             if source is None:
