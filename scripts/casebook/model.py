@@ -354,7 +354,51 @@ class Law(Record):
 
 
 ACTION_VERBS = frozenset(
-    ["analyse", "analyze", "apply", "argue", "assess", "classify", "compare", "construct", "contrast", "critique", "debate", "decide", "define", "describe", "design", "differentiate", "distinguish", "draft", "estimate", "evaluate", "explain", "identify", "interpret", "justify", "list", "locate", "map", "name", "outline", "plan", "predict", "propose", "rank", "recognise", "recognize", "recommend", "relate", "summarise", "summarize", "trace", "use", "weigh", "write"]
+    (
+        "analyse",
+        "analyze",
+        "apply",
+        "argue",
+        "assess",
+        "classify",
+        "compare",
+        "construct",
+        "contrast",
+        "critique",
+        "debate",
+        "decide",
+        "define",
+        "describe",
+        "design",
+        "differentiate",
+        "distinguish",
+        "draft",
+        "estimate",
+        "evaluate",
+        "explain",
+        "identify",
+        "interpret",
+        "justify",
+        "list",
+        "locate",
+        "map",
+        "name",
+        "outline",
+        "plan",
+        "predict",
+        "propose",
+        "rank",
+        "recognise",
+        "recognize",
+        "recommend",
+        "relate",
+        "summarise",
+        "summarize",
+        "trace",
+        "use",
+        "weigh",
+        "write",
+    )
 )
 
 
