@@ -53,6 +53,28 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .load import load_content
+    from .scaffold import free_id, new_record
+
+    taken = {str(r.data.get("id")) for r in load_content(args.content).records}
+    record_id = free_id(args.content, args.kind, args.id, taken)
+    if record_id in taken:
+        print(f"the id '{record_id}' is already taken; choose another with --id", file=sys.stderr)
+        return 2
+    path, line = new_record(args.content, args.kind, record_id)
+    print(f"{path}:{line}: new {args.kind} '{record_id}'; fill in its fields, then run: casebook validate")
+    return 0
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from .schema import write
+
+    for path in write(Path(".")):
+        print(f"updated {path}")
+    return 0
+
+
 def _network_options(args: argparse.Namespace) -> dict[str, object]:
     return {
         "out_dir": args.out,
@@ -99,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--docs", type=Path, default=Path("docs"), help="hand-written pages to check citations in")
     render = sub.add_parser("render", help="write the generated Markdown pages to a folder for inspection")
     render.add_argument("--out", type=Path, required=True, help="folder to write (replaced only on success)")
+    new = sub.add_parser("new", help="write a stub record with the fields to fill and a free id")
+    new.add_argument("kind", choices=["fact", "source", "quote", "event"])
+    new.add_argument("--id", help="the id to use (default: a free new-KIND-N)")
+    sub.add_parser("schemas", help="regenerate docs/schemas/*.schema.json and .vscode/settings.json from the model")
     links = sub.add_parser("links", help="check every source URL and archive URL (needs the network)")
     _add_network_arguments(links)
     drift = sub.add_parser("verify-sources", help="confirm each registered excerpt still appears in its source")
@@ -106,7 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"validate": cmd_validate, "render": cmd_render, "links": cmd_links, "verify-sources": cmd_verify_sources}
+COMMANDS = {
+    "validate": cmd_validate,
+    "render": cmd_render,
+    "new": cmd_new,
+    "schemas": cmd_schemas,
+    "links": cmd_links,
+    "verify-sources": cmd_verify_sources,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,8 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _check_id(value: str) -> str:
+    if not value:
+        raise PydanticCustomError("casebook_id", "id is empty (fill in the id of the record you mean)", {})
     if not ID_PATTERN.match(value):
         raise PydanticCustomError(
             "casebook_id",
@@ -30,7 +32,11 @@ def _check_id(value: str) -> str:
     return value
 
 
-Id = Annotated[str, Field(max_length=80), AfterValidator(_check_id)]
+Id = Annotated[
+    str,
+    Field(max_length=80, json_schema_extra={"pattern": ID_PATTERN.pattern, "description": "a permanent kebab-case id"}),
+    AfterValidator(_check_id),
+]
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -62,7 +68,12 @@ def _check_date(value: str) -> str:
     return value
 
 
-PartialDate = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_date)]
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_year_as_text),
+    AfterValidator(_check_date),
+    Field(json_schema_extra={"pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$", "description": "YYYY, YYYY-MM or YYYY-MM-DD"}),
+]
 
 
 def _check_full_date(value: str) -> str:
@@ -71,7 +82,11 @@ def _check_full_date(value: str) -> str:
     return value
 
 
-FullDate = Annotated[PartialDate, AfterValidator(_check_full_date)]
+FullDate = Annotated[
+    PartialDate,
+    AfterValidator(_check_full_date),
+    Field(json_schema_extra={"pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "YYYY-MM-DD"}),
+]
 
 TRACKING_PARAMETERS = ("utm_", "_ga", "_gl", "ref", "hs_amp", "fbclid", "gclid", "mc_cid", "mc_eid", "td")
 
@@ -107,7 +122,9 @@ def _check_url(value: str) -> str:
     return value
 
 
-HttpsUrl = Annotated[str, AfterValidator(_check_url)]
+HttpsUrl = Annotated[
+    str, AfterValidator(_check_url), Field(json_schema_extra={"pattern": "^https://", "format": "uri"})
+]
 
 _HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
 _BAD_LINK = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.IGNORECASE)
@@ -136,7 +153,11 @@ def _check_markdown(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_check_markdown)]
+Text = Annotated[
+    str,
+    AfterValidator(_check_markdown),
+    Field(json_schema_extra={"description": "Markdown without raw HTML; cite records with [[kind:id]]"}),
+]
 """Markdown without raw HTML; may cite records with [[kind:id]]."""
 
 
@@ -147,7 +168,7 @@ def _check_plain(value: str) -> str:
     return value.strip()
 
 
-Plain = Annotated[str, AfterValidator(_check_plain)]
+Plain = Annotated[str, AfterValidator(_check_plain), Field(json_schema_extra={"pattern": "^[^\n]*$"})]
 """One line of text (titles, names, labels)."""
 
 
