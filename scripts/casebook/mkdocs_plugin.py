@@ -6,6 +6,7 @@ serve`` never loops on its own output, and a deleted record leaves no stale page
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -19,8 +20,9 @@ from mkdocs.structure.pages import Page
 
 from .casebook import Casebook
 from .errors import ContentError
-from .render import PageWriter, abbreviations, edit_paths, render_site
-from .urls import OWN_PAGES
+from .render import PageWriter, abbreviations, edit_paths, redirects, render_site
+from .structured import structured_data
+from .urls import is_record_page
 from .validate import build_and_check
 
 
@@ -35,6 +37,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.edit_targets: dict[str, str] = {}
         self.abbreviations = ""
         self.edit_url: str | None = None
+        self.structured: dict[str, dict[str, object]] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent
@@ -56,19 +59,26 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.pages = render_site(self.book, edit_url=self.edit_url)
         self.edit_targets = edit_paths(self.book)
         self.abbreviations = abbreviations(self.book)
+        self.structured = structured_data(self.book, config.site_url or "")
+        self._add_redirects(config)
         return config
 
+    def _add_redirects(self, config: MkDocsConfig) -> None:
+        """Hand the redirects of renamed laws and lessons to mkdocs-redirects (it writes them after the build)."""
+        maps = redirects(self.book)  # type: ignore[arg-type]
+        if not maps:
+            return
+        plugin = config.plugins.get("redirects")
+        if plugin is None:
+            raise PluginError("casebook: renamed records need the 'redirects' plugin in mkdocs.yml")
+        plugin.config["redirect_maps"] = {**maps, **plugin.config["redirect_maps"]}
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        own = tuple(f"{folder}/" for folder in OWN_PAGES.values())
         for path, markdown in self.pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"casebook: docs/{path} would hide a generated page; rename or delete it")
             # one page per law or lesson stays out of the nav: the nav lists kinds, not records
-            inclusion = (
-                InclusionLevel.NOT_IN_NAV
-                if path.startswith(own) and not path.endswith("index.md")
-                else InclusionLevel.UNDEFINED
-            )
+            inclusion = InclusionLevel.NOT_IN_NAV if is_record_page(path) else InclusionLevel.UNDEFINED
             file = File.generated(config, path, content=markdown, inclusion=inclusion)
             target = self.edit_targets.get(path)
             file.edit_uri = f"../{target}" if target else None  # relative to edit_uri, which ends in docs/
@@ -93,3 +103,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if target and target.endswith("/") and page.edit_url:
             page.edit_url = page.edit_url.replace("/edit/", "/tree/", 1).rstrip("/")
         return context
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        data = self.structured.get(page.file.src_uri)
+        if data is None:
+            return output
+        # "</" inside JSON would end the script element early; JSON allows the escaped form.
+        script = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+        return output.replace("</head>", f'<script type="application/ld+json">{script}</script>\n</head>', 1)

@@ -185,6 +185,8 @@ class Record(Strict):
     references: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     id: Id
+    # ids this record had before a rename: they stay as anchors (and redirects), so old links keep working
+    former_ids: list[Id] = []
 
     @property
     def label(self) -> str:

@@ -13,11 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from pydantic import BaseModel
 
 from . import shortcodes
 from .casebook import Casebook
-from .model import Citation, Fact, Misconception, Quote, Record, Source
-from .urls import OWN_PAGES, SHARED_PAGES, page_of, relative
+from .model import Citation, Fact, Law, Lesson, Misconception, Quote, Record, Source
+from .urls import OWN_PAGES, SHARED_PAGES, instructor_page, page_of, relative
 
 TEMPLATES = Path(__file__).parent / "templates"
 MONTHS = (
@@ -188,6 +189,54 @@ class PageWriter:
         """Like ``md`` but links only (for text inside a footnote, where footnotes cannot nest)."""
         return " ".join(shortcodes.replace(text, lambda c: self.link(c.id, c.text)).split())
 
+    def anchors(self, record_id: str) -> str:
+        """Empty anchors for a renamed record's former ids, so links made before the rename still land."""
+        return "".join(f'<a id="{former}"></a>' for former in self.book.get(record_id).former_ids)
+
+    def href_page(self, page: str) -> str:
+        return relative(self.path, page) or "./"
+
+    def page_title(self, page: str) -> str:
+        for kind, folder in OWN_PAGES.items():
+            for record in self.book.of_kind(kind):
+                if page_of(record)[0] == page:
+                    return record.label
+        stem = page.rsplit("/", 1)[-1].removesuffix(".md")
+        if stem == "index":
+            stem = page.rsplit("/", 2)[-2] if "/" in page else "home"
+        return PAGE_TITLES.get(page, stem.replace("-", " ").capitalize())
+
+    def evidence(self, record_id: str) -> str:
+        """An objective's evidence: facts, quotes and sources as footnotes, other records as links."""
+        if self.book.get(record_id).kind in ("fact", "quote", "source"):
+            return self.cite_record(record_id)
+        return f" ({self.link(record_id)})"
+
+    def lesson_sources(self, lesson: Lesson) -> list[Source]:
+        """Every source a lesson rests on: cited directly, or through the facts, quotes and laws it uses."""
+        found: dict[str, None] = {}
+
+        def visit(record_id: str) -> None:
+            record = self.book.get(record_id)
+            if isinstance(record, Source):
+                found[record.id] = None
+            elif isinstance(record, Fact):
+                for citation in record.sources:
+                    found[citation.source] = None
+            elif isinstance(record, Quote):
+                found[record.source] = None
+            elif isinstance(record, Law):
+                for source in record.sources:
+                    found[source] = None
+
+        for objective in lesson.objectives:
+            for record_id in objective.evidence:
+                visit(record_id)
+        for record_id in (*lesson.materials, *(c.id for t in _texts(lesson) for c in shortcodes.find(t))):
+            visit(record_id)
+        sources = [self.book.get(s) for s in found]
+        return sorted(sources, key=lambda s: (s.publisher, s.published))  # type: ignore[attr-defined]
+
     # other helpers ----------------------------------------------------
     @staticmethod
     def citation(quote: Quote) -> Citation:
@@ -215,6 +264,35 @@ class PageWriter:
         if not names:
             names = list(dict.fromkeys(self.book.get(c.source).publisher for c in fact.sources))  # type: ignore[attr-defined]
         return ", ".join(names)
+
+
+PAGE_TITLES = {
+    "case/index.md": "The case in brief",
+    "case/timeline.md": "Timeline",
+    "case/facts.md": "Facts by topic",
+    "case/allegations.md": "Allegations and answers",
+    "case/quotes.md": "Quotes",
+    "case/people.md": "People",
+    "case/organisations.md": "Organisations",
+    "case/disagreements.md": "Where sources disagree",
+    "case/misconceptions.md": "Common misconceptions",
+    "sources.md": "Sources",
+    "glossary.md": "Glossary",
+    "laws/index.md": "Laws and frameworks",
+    "lessons/index.md": "Lessons",
+    "about/method.md": "How this site works",
+}
+
+
+def _texts(value: object) -> list[str]:
+    """Every string inside a record (for the shortcodes its Markdown fields cite)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, BaseModel):
+        return [t for name in type(value).model_fields for t in _texts(getattr(value, name))]
+    if isinstance(value, list | tuple):
+        return [t for item in value for t in _texts(item)]
+    return []
 
 
 @lru_cache(maxsize=1)
@@ -290,8 +368,18 @@ def render_site(book: Casebook, *, edit_url: str | None = None) -> dict[str, str
         path = page_of(law)[0]
         out[path] = _render(book, "law.md.j2", path, edit_url, labels, law=law)
     for lesson in book.of_kind("lesson"):
-        path = page_of(lesson)[0]
-        out[path] = _render(book, "lesson.md.j2", path, edit_url, labels, lesson=lesson)
+        views = {"student": page_of(lesson)[0], "instructor": instructor_page(lesson)}
+        for view, path in views.items():
+            out[path] = _render(
+                book,
+                "lesson.md.j2",
+                path,
+                edit_url,
+                labels,
+                lesson=lesson,
+                lesson_pages=views,
+                instructor=view == "instructor",
+            )
     return out
 
 
@@ -309,6 +397,8 @@ def edit_paths(book: Casebook) -> dict[str, str]:
         paths[f"{folder}/index.md"] = f"content/{folder}/"
         for record in book.of_kind(kind):
             paths[page_of(record)[0]] = book.origins[record.id].file
+            if kind == "lesson":
+                paths[instructor_page(record)] = book.origins[record.id].file
     return paths
 
 
@@ -320,3 +410,16 @@ def abbreviations(book: Casebook) -> str:
         for name in (term.term, *term.aliases):  # type: ignore[attr-defined]
             lines.append(f"*[{name}]: {definition}")
     return "\n".join(lines)
+
+
+def redirects(book: Casebook) -> dict[str, str]:
+    """Old page -> new page for renamed records that have pages of their own (laws, lessons)."""
+    maps: dict[str, str] = {}
+    for kind in OWN_PAGES:
+        for record in book.of_kind(kind):
+            for former in record.former_ids:
+                old = record.model_copy(update={"id": former})
+                maps[page_of(old)[0]] = page_of(record)[0]
+                if kind == "lesson":
+                    maps[instructor_page(old)] = instructor_page(record)
+    return maps

@@ -27,6 +27,8 @@ OWN_PAGES: dict[str, str] = {"law": "laws", "lesson": "lessons"}
 
 def page_of(record: Record) -> tuple[str, str | None]:
     """(page path, anchor) of a record; the anchor is None for a record that has its own page."""
+    if record.kind == "lesson":
+        return f"lessons/{record.id}/index.md", None  # /lessons/<id>/, with /lessons/<id>/instructor/ beside it
     if record.kind in OWN_PAGES:
         return f"{OWN_PAGES[record.kind]}/{record.id}.md", None
     if record.kind == "case":
@@ -49,3 +51,13 @@ def public_url(page: str) -> str:
     if page.endswith("/index.md"):
         return page[: -len("index.md")]
     return page[: -len(".md")] + "/"
+
+
+def instructor_page(lesson: Record) -> str:
+    return f"lessons/{lesson.id}/instructor.md"
+
+
+def is_record_page(path: str) -> bool:
+    """A page of its own for one law or lesson (kept out of the nav, which lists kinds, not records)."""
+    folder = path.split("/", 1)[0]
+    return folder in OWN_PAGES.values() and path != f"{folder}/index.md"

@@ -262,12 +262,39 @@ def build_case(content_dir: Path) -> Casebook:
             continue
         first_seen[record.id] = raw
         book.add(record, Origin(raw.file, raw.abs_path, raw.path, raw.has_shortcodes))
+    problems.extend(_check_former_ids(book))
     problems.extend(resolve_references(book))
     problems.extend(rules.check(book))
     if problems:
         locate.fill_positions(problems, abs_paths)
         raise ContentError(problems)
     return book
+
+
+def _check_former_ids(book: Casebook) -> list[Diagnostic]:
+    """A former id stays reserved for ever: it may not be reused, by the same or another record."""
+    problems, seen = [], {}
+    for record in book.records.values():
+        for index, former in enumerate(record.former_ids):
+            origin = book.origins[record.id]
+            path = ("former_ids", index)
+            if former in book.records:
+                problem = f"former id '{former}' is the id of a current {book.records[former].kind}"
+            elif former in seen:
+                problem = f"former id '{former}' is also a former id of '{seen[former]}'"
+            else:
+                seen[former] = record.id
+                continue
+            problems.append(
+                Diagnostic(
+                    origin.file,
+                    dotted(path),
+                    problem,
+                    "an old id can never be reused: pick a new id",
+                    data_path=origin.data_path + path,
+                )
+            )
+    return problems
 
 
 def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:

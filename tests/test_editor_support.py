@@ -1,0 +1,73 @@
+"""Editor schemas stay in step with the model, accept the real content, and `casebook new` stubs guide."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from casebook.load import LAYOUT
+from casebook.schema import SCHEMA_DIR, editor_mapping, schema_files
+
+from .conftest import ROOT
+
+
+def test_committed_schemas_match_the_model() -> None:
+    committed = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / SCHEMA_DIR).glob("*.schema.json")}
+    assert committed == schema_files(), "run `.venv/bin/casebook schemas` and commit the result"
+
+
+def test_vscode_maps_every_schema_to_its_files() -> None:
+    settings = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"] == editor_mapping()
+
+
+@pytest.mark.parametrize("kind", sorted(LAYOUT))
+def test_real_content_passes_its_editor_schema(kind: str) -> None:
+    schema = json.loads(schema_files()[f"{kind}.schema.json"])
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted((ROOT / "content").glob(LAYOUT[kind][0])):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
+        assert errors == [], f"{path}: {errors[:3]}"
+
+
+def test_editor_schema_underlines_mistakes() -> None:
+    validator = jsonschema.Draft202012Validator(json.loads(schema_files()["fact.schema.json"]))
+    bad = {
+        "id": "Bad Id",
+        "statement": "x",
+        "status": "proven",
+        "date": "June 2020",
+        "topics": ["t"],
+        "sources": [{"source": "s"}],
+        "topc": [],
+    }
+    messages = " | ".join(e.message for e in validator.iter_errors(bad))
+    assert "'proven' is not one of" in messages
+    assert "does not match" in messages  # the id and the date
+    assert "'topc' was unexpected" in messages
+
+
+def test_new_fact_stub_explains_what_to_fill(run, content: Path) -> None:
+    code, out, _ = run("--content", content, "new", "fact")
+    assert code == 0 and "new-fact-1.yml:2: new fact 'new-fact-1'" in out
+    stub = (content / "facts" / "new-fact-1.yml").read_text(encoding="utf-8")
+    assert stub.startswith("# yaml-language-server: $schema=../../docs/schemas/fact.schema.json\n")
+    code, _, err = run("--content", content, "validate", "--docs", content / "no-docs")
+    assert code == 1
+    assert "content/facts/new-fact-1.yml:3:12: statement: text is empty" in err
+    assert "content/facts/new-fact-1.yml:4:9: status: '' is not an allowed value (use one of:" in err
+    assert "content/facts/new-fact-1.yml:5:7: date: '' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD" in err
+
+
+def test_new_quote_is_appended_with_a_free_id(run, content: Path) -> None:
+    assert run("--content", content, "new", "quote")[0] == 0
+    assert run("--content", content, "new", "quote")[0] == 0
+    quotes = yaml.safe_load((content / "quotes.yml").read_text(encoding="utf-8"))
+    assert [q["id"] for q in quotes][-2:] == ["new-quote-1", "new-quote-2"]
+    code, _, err = run("--content", content, "new", "quote", "--id", "zoom-2020-12-18-support")
+    assert code == 2 and "already taken" in err
