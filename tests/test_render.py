@@ -31,7 +31,8 @@ def test_every_page_kind_is_rendered(pages: dict[str, str]) -> None:
         "glossary.md",
         "laws/index.md",
         "lessons/index.md",
-        "lessons/reading-a-complaint.md",
+        "lessons/reading-a-complaint/index.md",
+        "lessons/reading-a-complaint/instructor.md",
     }
 
 

@@ -197,7 +197,7 @@ class PageWriter:
         return relative(self.path, page) or "./"
 
     def page_title(self, page: str) -> str:
-        for kind, folder in OWN_PAGES.items():
+        for kind in OWN_PAGES:
             for record in self.book.of_kind(kind):
                 if page_of(record)[0] == page:
                     return record.label
