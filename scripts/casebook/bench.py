@@ -51,10 +51,11 @@ def _measure_here(what: str, content: Path) -> dict[str, float]:
 def _measure(what: str, content: Path) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, "-m", "casebook.bench", "--measure", what, str(content)],
-        check=True,
         capture_output=True,
         text=True,
     )
+    if out.returncode != 0:
+        raise SystemExit(f"measuring {what} failed:\n{out.stderr}")
     return json.loads(out.stdout)
 
 
@@ -111,7 +112,8 @@ def _static_project(dest: Path) -> None:
         target.write_text(text + ("\n\n" + abbr + "\n" if abbr else ""), encoding="utf-8")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("  - casebook:\n      content_dir: content\n", "")
-    config += "\nnot_in_nav: |\n  /laws/*.md\n  /lessons/*.md\n"
+    config = config.replace("watch:\n  - content\n", "")
+    config += "\nnot_in_nav: |\n  /laws/**\n  /lessons/**\n"
     (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 

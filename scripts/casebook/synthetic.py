@@ -77,7 +77,8 @@ def generate(out: Path, facts: int, seed: int = 7) -> None:
         excerpt = rng.choice(excerpts[sid])
         (out / "facts" / f"{fid}.yml").write_text(
             f"id: {fid}\nstatement: >-\n  {_sentence(rng, 30)}\n  [[person:{rng.choice(people)}]] said so.\n"
-            f'status: reported\ndate: "2020-{1 + f % 12:02d}"\ntopics: [{topics[f % 10]}]\n'
+            f"status: reported\nattributed_to: [{rng.choice(people)}]\n"
+            f'date: "2020-{1 + f % 12:02d}"\ntopics: [{topics[f % 10]}]\n'
             f"people: [{rng.choice(people)}]\nsources:\n  - source: {sid}\n    locator: paragraph {f % 9 + 1}\n"
             f"    excerpt: {excerpt}\nnote: {_sentence(rng, 8)}\n",
             encoding="utf-8",
