@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 ## serve: run the site at http://127.0.0.1:8000, rebuilding when content/, docs/ or mkdocs.yml change
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	CASEBOOK_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
 ## test: lint, every test (including a strict MkDocs build of the site) and the content check
 test: $(STAMP) lint
