@@ -463,6 +463,13 @@ class AssessmentItem(Strict):
 
 
 Level = Literal["secondary", "undergraduate", "postgraduate", "professional", "general"]
+# The site's three subjects; each has an explainer page at docs/topics/<theme>.md.
+Theme = Literal["insider-risk", "data-sovereignty", "extradition"]
+THEMES: dict[str, str] = {
+    "insider-risk": "Insider risk",
+    "data-sovereignty": "Data sovereignty and compelled access",
+    "extradition": "The limits of extradition",
+}
 
 
 class Lesson(Record):
@@ -477,6 +484,7 @@ class Lesson(Record):
     audience: Plain
     level: Level
     minutes: int = Field(ge=5, le=600)
+    themes: list[Theme] = []  # which of the site's subjects it teaches (the lessons index lists them)
     topics: list[Id] = []
     prerequisites: list[Text] = []
     questions: list[Text] = Field(min_length=1)

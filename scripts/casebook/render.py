@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from . import shortcodes
 from .casebook import Casebook
-from .model import Citation, Fact, Law, Lesson, Misconception, Quote, Record, Source
+from .model import THEMES, Citation, Fact, Law, Lesson, Misconception, Quote, Record, Source
 from .urls import OWN_PAGES, SHARED_PAGES, instructor_page, page_of, relative
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -308,7 +308,10 @@ def environment() -> jinja2.Environment:
     env.filters["date"] = human_date
     env.filters["plain"] = plain
     env.globals.update(
-        STATUS_LABELS=STATUS_LABELS, SOURCE_TYPE_LABELS=SOURCE_TYPE_LABELS, JURISDICTION_LABELS=JURISDICTION_LABELS
+        THEMES=THEMES,
+        STATUS_LABELS=STATUS_LABELS,
+        SOURCE_TYPE_LABELS=SOURCE_TYPE_LABELS,
+        JURISDICTION_LABELS=JURISDICTION_LABELS,
     )
     return env
 
