@@ -6,7 +6,10 @@ serve`` never loops on its own output, and a deleted record leaves no stale page
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from datetime import date
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -20,9 +23,11 @@ from mkdocs.structure.pages import Page
 
 from .casebook import Casebook
 from .errors import ContentError
-from .render import PageWriter, abbreviations, edit_paths, redirects, render_site
-from .structured import structured_data
-from .urls import is_record_page
+from .history import last_changed, updated
+from .render import MONTHS, PageWriter, abbreviations, edit_paths, plain, redirects, render_site
+from .shortcodes import find
+from .structured import article, describe, sources_behind, structured_data
+from .urls import is_record_page, public_url
 from .validate import build_and_check
 
 
@@ -38,6 +43,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.abbreviations = ""
         self.edit_url: str | None = None
         self.structured: dict[str, dict[str, object]] = {}
+        self.site_base = "/"
+        self.dates: dict[str, str] = {}
+        self.build_date = ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent
@@ -59,7 +67,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.pages = render_site(self.book, edit_url=self.edit_url)
         self.edit_targets = edit_paths(self.book)
         self.abbreviations = abbreviations(self.book)
+        self.site_base = (config.site_url or "/").rstrip("/") + "/"
         self.structured = structured_data(self.book, config.site_url or "")
+        self.dates = last_changed(Path(config.config_file_path).parent)
+        self.build_date = date.today().isoformat()
         self._add_redirects(config)
         return config
 
@@ -87,12 +98,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.book is not None
-        if page.file.src_uri not in self.pages:
-            writer = PageWriter(self.book, page.file.src_uri, None)
+        path = page.file.src_uri
+        title = _first_heading(markdown) or page.title or config.site_name
+        if path in self.pages:
+            description = describe(self.book, path)
+            source = self.edit_targets.get(path, "")
+        else:
+            description = page.meta.get("description") or _first_paragraph(markdown)
+            source = f"docs/{path}"
+            cited = sources_behind(self.book, (code.id for code in find(markdown)))
+            writer = PageWriter(self.book, path, None)
             markdown = writer.md(markdown)
             notes = writer.footnotes()
             if notes:
                 markdown += "\n\n" + notes
+            self.structured[path] = article(title, self.site_base + public_url(path), description, cited, None)
+        if description:
+            page.meta.setdefault("description", description)
+        modified = updated(self.dates, source, self.build_date) if source else self.build_date
+        if path in self.structured and self.structured[path].get("@type") == "Article":
+            self.structured[path]["dateModified"] = modified
+        markdown += "\n\n" + cite_this_page(title, self.site_base + public_url(path), modified, config.site_name)
         if self.abbreviations:
             markdown += "\n\n" + self.abbreviations + "\n"
         return markdown
@@ -105,9 +131,57 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return context
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        head = social_meta(
+            page.title or config.site_name,
+            page.meta.get("description") or config.site_description,
+            page.canonical_url or self.site_base,
+            config.site_name,
+            "website" if page.is_homepage else "article",
+        )
         data = self.structured.get(page.file.src_uri)
-        if data is None:
-            return output
-        # "</" inside JSON would end the script element early; JSON allows the escaped form.
-        script = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-        return output.replace("</head>", f'<script type="application/ld+json">{script}</script>\n</head>', 1)
+        if data is not None:
+            # "</" inside JSON would end the script element early; JSON allows the escaped form.
+            script = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+            head += f'<script type="application/ld+json">{script}</script>\n'
+        return output.replace("</head>", head + "</head>", 1)
+
+
+def _first_heading(markdown: str) -> str | None:
+    match = re.search(r"^# (.+?)\s*(?:\{[^}]*\})?\s*$", markdown, re.M)
+    return plain(match.group(1)) if match else None
+
+
+def _first_paragraph(markdown: str) -> str:
+    for block in re.split(r"\n\s*\n", markdown):
+        block = block.strip()
+        if block and not block.startswith(("#", "!!!", "???", "|", "-", "<", "```")):
+            return plain(block, 200)
+    return ""
+
+
+def social_meta(title: str, description: str, url: str, site_name: str, kind: str) -> str:
+    """Open Graph and Twitter card tags, so a shared link shows the page's title and summary."""
+    tags = {"og:title": title, "og:description": description, "og:url": url, "og:type": kind, "og:site_name": site_name}
+    out = "".join(f'<meta property="{k}" content="{html.escape(v or "", quote=True)}">\n' for k, v in tags.items())
+    out += '<meta name="twitter:card" content="summary">\n'
+    out += f'<meta name="twitter:title" content="{html.escape(title, quote=True)}">\n'
+    out += f'<meta name="twitter:description" content="{html.escape(description or "", quote=True)}">\n'
+    return out
+
+
+def cite_this_page(title: str, url: str, modified: str, site_name: str) -> str:
+    """A collapsed "Cite this page" box: APA, Chicago and BibTeX, with the page's last-updated date."""
+    year, month, day = modified.split("-")
+    month_name = MONTHS[int(month) - 1]
+    key = "casebook-" + (re.sub(r"[^a-z0-9]+", "-", url.split("://", 1)[-1].lower()).strip("-") or "home")
+    bibtex = (
+        f"@misc{{{key},\n  title = {{{title}}},\n  author = {{{{{site_name} contributors}}}},\n"
+        f"  year = {{{year}}},\n  url = {{{url}}},\n  note = {{Last updated {modified}}}\n}}"
+    )
+    return (
+        f'??? quote "Cite this page (last updated {int(day)} {month_name} {year})"\n\n'
+        f"    **APA:** {site_name} contributors. ({year}, {month_name} {int(day)}). *{title}*. {site_name}. <{url}>\n\n"
+        f'    **Chicago:** {site_name} contributors. "{title}." {site_name}. Last updated {month_name} {int(day)}, '
+        f"{year}. <{url}>.\n\n"
+        "    **BibTeX:**\n\n    ```bibtex\n" + "\n".join("    " + line for line in bibtex.splitlines()) + "\n    ```\n"
+    )

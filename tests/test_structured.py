@@ -1,0 +1,92 @@
+"""Structured data, link previews and "Cite this page" on every built page."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .test_build import real_site  # noqa: F401 - the session's built site
+
+REQUIRED = {
+    "Article": ("headline", "url", "dateModified"),
+    "LearningResource": ("name", "url", "educationalLevel", "timeRequired", "teaches", "inLanguage"),
+    "Legislation": ("name", "url", "legislationIdentifier", "legislationJurisdiction"),
+    "CreativeWork": ("name", "url"),
+    "ItemList": ("name", "url", "itemListElement"),
+    "DefinedTermSet": ("name", "url", "hasDefinedTerm"),
+    "Person": ("name", "url"),
+    "Organization": ("name", "url"),
+}
+EXPECTED_TYPE = {
+    "case/index.html": "Article",
+    "case/facts/index.html": "Article",
+    "topics/insider-risk/index.html": "Article",
+    "case/timeline/index.html": "ItemList",
+    "glossary/index.html": "DefinedTermSet",
+    "laws/prc-national-intelligence-law/index.html": "Legislation",
+    "lessons/insider-risk-tabletop/index.html": "LearningResource",
+}
+
+
+def _blocks(html: str) -> list[dict]:
+    return [json.loads(b) for b in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+
+
+def _check(item: dict, where: str) -> None:
+    kind = item["@type"]
+    for key in REQUIRED.get(kind, ()):
+        assert item.get(key) not in (None, "", []), f"{where}: {kind} lacks {key}"
+    if kind == "ItemList":
+        for element in item["itemListElement"]:
+            _check(element["item"], where)
+
+
+def test_every_json_ld_block_parses_and_has_its_required_properties(real_site: Path) -> None:  # noqa: F811
+    seen = set()
+    for page in real_site.rglob("index.html"):
+        rel = page.relative_to(real_site).as_posix()
+        if rel.startswith(("assets/", "search/")):
+            continue
+        html = page.read_text(encoding="utf-8")
+        blocks = _blocks(html)
+        if 'http-equiv="refresh"' in html:
+            continue  # redirect stubs carry nothing
+        assert len(blocks) == 1, f"{rel}: expected one JSON-LD block, found {len(blocks)}"
+        block = blocks[0]
+        assert block["@context"] == "https://schema.org"
+        for item in block.get("@graph", [block]):
+            _check(item, rel)
+            seen.add(item["@type"])
+        if rel in EXPECTED_TYPE:
+            assert block["@type"] == EXPECTED_TYPE[rel], rel
+    assert {
+        "Article",
+        "LearningResource",
+        "Legislation",
+        "ItemList",
+        "DefinedTermSet",
+        "Person",
+        "Organization",
+    } <= seen
+    for cited in (
+        "case/index.html",
+        "case/facts/index.html",
+        "topics/insider-risk/index.html",
+        "topics/data-sovereignty/index.html",
+        "topics/extradition/index.html",
+    ):
+        block = _blocks((real_site / cited).read_text())[0]
+        assert block["citation"] and all(c["url"].startswith("https://") for c in block["citation"]), cited
+    timeline = _blocks((real_site / "case/timeline/index.html").read_text())[0]
+    assert all(e["item"]["@type"] == "Event" and e["item"]["startDate"] for e in timeline["itemListElement"])
+
+
+def test_pages_carry_link_preview_meta_and_a_citation_box(real_site: Path) -> None:  # noqa: F811
+    html = (real_site / "case/facts/index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:title" content="Facts by topic">' in html
+    assert '<meta property="og:description" content="Every fact about the case' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert "Cite this page (last updated " in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "@misc{casebook-" in text and "Casebook contributors" in text
