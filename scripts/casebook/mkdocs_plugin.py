@@ -27,6 +27,7 @@ from .history import last_changed, updated
 from .render import MONTHS, PageWriter, abbreviations, edit_paths, plain, redirects, render_site
 from .shortcodes import find
 from .structured import article, describe, sources_behind, structured_data
+from .updates import atom_feed, read_history, updates_page
 from .urls import is_record_page, public_url
 from .validate import build_and_check
 
@@ -46,6 +47,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.site_base = "/"
         self.dates: dict[str, str] = {}
         self.build_date = ""
+        self.feed = ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent
@@ -69,7 +71,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.abbreviations = abbreviations(self.book)
         self.site_base = (config.site_url or "/").rstrip("/") + "/"
         self.structured = structured_data(self.book, config.site_url or "")
-        self.dates = last_changed(Path(config.config_file_path).parent)
+        root = Path(config.config_file_path).parent
+        self.dates = last_changed(root)
+        changes = read_history(root)
+        self.pages["updates.md"] = updates_page(self.book, changes)
+        self.feed = atom_feed(self.book, changes, config.site_url or "/", config.site_name)
         self.build_date = date.today().isoformat()
         self._add_redirects(config)
         return config
@@ -94,6 +100,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             target = self.edit_targets.get(path)
             file.edit_uri = f"../{target}" if target else None  # relative to edit_uri, which ends in docs/
             files.append(file)
+        files.append(File.generated(config, "feed.xml", content=self.feed))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -1,0 +1,137 @@
+"""What changed in the content, and when: a page and an Atom feed, from the git history of content/.
+
+Educators who teach from a lesson need to know when the facts under it were added or corrected.
+The history is read once per build (`read_history`, the only part that runs git); turning it into
+a page and a feed is pure.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from .casebook import Casebook
+from .load import LAYOUT
+from .urls import page_of, public_url
+
+ACTIONS = {"A": "added", "M": "corrected", "D": "removed", "R": "renamed"}
+
+
+@dataclass
+class Change:
+    date: str  # YYYY-MM-DD of the commit
+    message: str
+    commit: str
+    records: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, id or "", action)
+
+
+def _record_of(path: str) -> tuple[str, str] | None:
+    rel = path.removeprefix("content/")
+    for kind, (pattern, shape) in LAYOUT.items():
+        if shape == "one" and "*" in pattern and rel.startswith(pattern.split("*")[0]) and rel.endswith(".yml"):
+            return kind, rel.rsplit("/", 1)[-1].removesuffix(".yml")
+        if rel == pattern:
+            return kind, ""
+    return None
+
+
+def read_history(root: Path, limit: int = 200) -> list[Change]:
+    """Content changes, newest first; empty outside a git checkout."""
+    try:
+        log = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "log",
+                f"-{limit}",
+                "--format=%x1e%h%x1f%cs%x1f%s",
+                "--name-status",
+                "--",
+                "content",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    changes = []
+    for chunk in log.split("\x1e")[1:]:
+        head, _, body = chunk.partition("\n")
+        commit, day, message = head.split("\x1f", 2)
+        change = Change(day, message, commit)
+        for line in body.splitlines():
+            parts = line.split("\t")
+            if len(parts) < 2:
+                continue
+            found = _record_of(parts[-1])
+            if found:
+                change.records.append((*found, ACTIONS.get(parts[0][:1], "changed")))
+        if change.records:
+            changes.append(change)
+    return changes
+
+
+def _label(book: Casebook, kind: str, record_id: str) -> tuple[str, str | None]:
+    record = book.records.get(record_id)
+    if record is None:
+        return (f"{kind} {record_id}" if record_id else f"{kind} records"), None
+    page, anchor = page_of(record)
+    return record.label if kind != "fact" else f"fact {record_id}", page + (f"#{anchor}" if anchor else "")
+
+
+def updates_page(book: Casebook, changes: list[Change]) -> str:
+    lines = [
+        "# What's new",
+        "",
+        "Changes to the site's records, newest first: facts, sources and quotes added or corrected, with",
+        "dates. Follow them in a feed reader: [Atom feed](feed.xml).",
+        "",
+    ]
+    if not changes:
+        lines.append("*No recorded changes in this build (the history is read from the project's git log).*")
+    for change in changes:
+        lines += [f"## {change.date}: {change.message} {{ #change-{change.commit} }}", ""]
+        counts: dict[str, int] = {}
+        for kind, record_id, action in change.records[:50]:
+            text, target = _label(book, kind, record_id)
+            lines.append(f"- {action.capitalize()}: " + (f"[{text}]({target})" if target else text))
+        for kind, _, action in change.records[50:]:
+            counts[f"{kind} {action}"] = counts.get(f"{kind} {action}", 0) + 1
+        if counts:
+            lines.append("- and " + ", ".join(f"{n} more ({k})" for k, n in counts.items()))
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def atom_feed(book: Casebook, changes: list[Change], site_url: str, title: str) -> str:
+    base = site_url.rstrip("/") + "/"
+    updated = (changes[0].date if changes else "1970-01-01") + "T00:00:00Z"
+    entries = []
+    for change in changes:
+        items = "".join(
+            f"<li>{escape(action)}: {escape(_label(book, kind, rid)[0])}</li>"
+            for kind, rid, action in change.records[:50]
+        )
+        entries.append(
+            "  <entry>\n"
+            f"    <id>{escape(base)}updates/#change-{change.commit}</id>\n"
+            f"    <title>{escape(change.message)}</title>\n"
+            f"    <updated>{change.date}T00:00:00Z</updated>\n"
+            f'    <link href="{escape(base)}updates/#change-{change.commit}"/>\n'
+            f'    <content type="html">{escape("<ul>" + items + "</ul>")}</content>\n'
+            "  </entry>\n"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+        f"  <title>{escape(title)}: what's new</title>\n  <id>{escape(base)}feed.xml</id>\n"
+        f'  <link rel="self" href="{escape(base)}feed.xml"/>\n'
+        f'  <link href="{escape(base)}{public_url("updates.md")}"/>\n'
+        f"  <updated>{updated}</updated>\n  <author><name>{escape(title)} contributors</name></author>\n"
+        + "".join(entries)
+        + "</feed>\n"
+    )
