@@ -35,6 +35,9 @@ def project(tmp_path: Path) -> Path:
     against the seed; the real pages with the real content are built by test_build.real_site.
     """
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    theme = ROOT / "scripts" / "casebook" / "theme"  # mkdocs.yml's theme.custom_dir
+    if theme.is_dir():
+        shutil.copytree(theme, tmp_path / "scripts" / "casebook" / "theme")
     shutil.copytree(ROOT / "docs", tmp_path / "docs")
     for page in (tmp_path / "docs").rglob("*.md"):
         page.write_text(SHORTCODE.sub(_keep_seed_citations, page.read_text(encoding="utf-8")), encoding="utf-8")

@@ -76,6 +76,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         changes = read_history(root)
         self.pages["updates.md"] = updates_page(self.book, changes)
         self.feed = atom_feed(self.book, changes, config.site_url or "/", config.site_name)
+        self.structured["updates.md"] = article(
+            "What's new", self.site_base + public_url("updates.md"), describe(self.book, "updates.md"), [], None
+        )
         self.build_date = date.today().isoformat()
         self._add_redirects(config)
         return config

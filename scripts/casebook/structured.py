@@ -264,6 +264,7 @@ DESCRIPTIONS = {
     "case/disagreements.md": "Where the sources on the case disagree, and how this site words each point.",
     "case/misconceptions.md": "Plausible-sounding wrong claims about the case, and what the sources show.",
     "sources.md": "Every source the site relies on, with archived copies.",
+    "updates.md": "What changed in the site's records, and when: facts, sources and quotes added or corrected.",
     "glossary.md": "The terms of insider risk, data-sovereignty law and extradition, defined.",
     "laws/index.md": "The laws, treaties, rulings and security frameworks that explain the case.",
     "lessons/index.md": "Lesson plans that teach insider risk, data sovereignty and extradition through the case.",
