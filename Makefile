@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test lint build bench clean
+.PHONY: serve test lint build offline bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,9 +31,22 @@ build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir .site-staging
 	rm -rf site && mv .site-staging site
 
+## offline: the offline classroom edition, build/casebook-offline.zip (works from file://, search included)
+offline: $(STAMP) build/vendor/iframe-worker/shim/index.js
+	rm -rf .offline-staging
+	CASEBOOK_OFFLINE=true $(BIN)/mkdocs build --strict --site-dir .offline-staging
+	$(BIN)/python -m casebook.offline .offline-staging build/casebook-offline.zip
+	rm -rf .offline-staging
+
+# Material's offline build loads this small MIT-licensed shim from a CDN; fetch it from npm instead.
+build/vendor/iframe-worker/shim/index.js:
+	mkdir -p build/vendor
+	cd build/vendor && npm pack --silent iframe-worker@1.0.4 >/dev/null && tar xzf iframe-worker-1.0.4.tgz \
+		&& rm -rf iframe-worker && mv package iframe-worker && rm iframe-worker-1.0.4.tgz
+
 ## bench: time the pipeline on synthetic content and the plugin against a plain build
 bench: $(STAMP)
 	$(BIN)/python -m casebook.bench
 
 clean:
-	rm -rf $(VENV) site .site-staging build bench-results
+	rm -rf $(VENV) site .site-staging .offline-staging build bench-results

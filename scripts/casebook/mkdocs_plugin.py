@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 from .casebook import Casebook
 from .errors import ContentError
 from .history import last_changed, updated
+from .offline import SHIM, ZIP_NAME
 from .render import MONTHS, PageWriter, abbreviations, edit_paths, plain, redirects, render_site
 from .shortcodes import find
 from .structured import article, describe, sources_behind, structured_data
@@ -34,6 +35,8 @@ from .validate import build_and_check
 
 class CasebookConfig(Config):
     content_dir = c.Type(str, default="content")
+    # the offline classroom edition, if `make offline` has built it, is published with the site
+    offline_zip = c.Type(str, default=f"build/{ZIP_NAME}")
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -48,6 +51,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.dates: dict[str, str] = {}
         self.build_date = ""
         self.feed = ""
+        self.offline = False
+        self.offline_zip: Path | None = None
+        self.shim = Path()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).parent
@@ -81,7 +87,22 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         )
         self.build_date = date.today().isoformat()
         self._add_redirects(config)
+        self.offline = self._offline_mode(config, root)
+        zip_path = root / self.config.offline_zip
+        self.offline_zip = zip_path if zip_path.is_file() and not self.offline else None
         return config
+
+    def _offline_mode(self, config: MkDocsConfig, root: Path) -> bool:
+        """In the offline build, serve Material's file:// worker shim locally instead of from a CDN."""
+        plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+        if plugin is None or not plugin.config.enabled:
+            return False
+        shim = root / SHIM
+        if not shim.is_file():
+            raise PluginError(f"casebook: the offline build needs {SHIM}; build it with `make offline`")
+        self.shim = shim
+        config.extra["polyfills"] = ["assets/javascripts/iframe-worker-shim.js"]  # a local copy: no CDN request
+        return True
 
     def _add_redirects(self, config: MkDocsConfig) -> None:
         """Hand the redirects of renamed laws and lessons to mkdocs-redirects (it writes them after the build)."""
@@ -104,6 +125,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             file.edit_uri = f"../{target}" if target else None  # relative to edit_uri, which ends in docs/
             files.append(file)
         files.append(File.generated(config, "feed.xml", content=self.feed))
+        if self.offline:
+            files.append(
+                File.generated(config, "assets/javascripts/iframe-worker-shim.js", content=self.shim.read_bytes())
+            )
+        if self.offline_zip is not None:
+            files.append(File.generated(config, ZIP_NAME, content=self.offline_zip.read_bytes()))
         return files
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
