@@ -21,13 +21,16 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from . import __version__
 from .casebook import Casebook
 from .errors import ContentError
+from .export import downloads_context, export_files
 from .history import last_changed, updated
 from .offline import SHIM, ZIP_NAME
-from .render import MONTHS, PageWriter, abbreviations, edit_paths, plain, redirects, render_site
+from .render import MONTHS, PageWriter, abbreviations, edit_paths, plain, redirects, render_page, render_site
 from .shortcodes import find
 from .structured import article, describe, sources_behind, structured_data
+from .timeline_svg import timeline_svg
 from .updates import atom_feed, read_history, updates_page
 from .urls import is_record_page, public_url
 from .validate import build_and_check
@@ -51,6 +54,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.dates: dict[str, str] = {}
         self.build_date = ""
         self.feed = ""
+        self.exports: dict[str, bytes] = {}
         self.offline = False
         self.offline_zip: Path | None = None
         self.shim = Path()
@@ -90,7 +94,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.offline = self._offline_mode(config, root)
         zip_path = root / self.config.offline_zip
         self.offline_zip = zip_path if zip_path.is_file() and not self.offline else None
+        self._add_downloads(config)
         return config
+
+    def _add_downloads(self, config: MkDocsConfig) -> None:
+        """The records as data files, and the page that lists them; built from the same validated case."""
+        assert self.book is not None
+        cases = self.book.of_kind("case")
+        version = f"{__version__}+{cases[0].as_of}" if cases else __version__
+        self.exports = export_files(self.book, site_url=config.site_url or "", version=version)
+        self.exports["timeline.svg"] = timeline_svg(self.book).encode()
+        context = downloads_context(
+            self.book, self.exports, version=version, offline_zip=ZIP_NAME if self.offline_zip else None
+        )
+        self.pages["downloads.md"] = render_page(self.book, "downloads.md.j2", "downloads.md", None, **context)
+        self.structured["downloads.md"] = article(
+            "Downloads: the records as data",
+            self.site_base + public_url("downloads.md"),
+            "The site's facts, quotes, timeline and bibliography as data.",
+            [],
+            None,
+        )
 
     def _offline_mode(self, config: MkDocsConfig, root: Path) -> bool:
         """In the offline build, serve Material's file:// worker shim locally instead of from a CDN."""
@@ -125,6 +149,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             file.edit_uri = f"../{target}" if target else None  # relative to edit_uri, which ends in docs/
             files.append(file)
         files.append(File.generated(config, "feed.xml", content=self.feed))
+        for name, data in self.exports.items():
+            files.append(File.generated(config, name, content=data))
         if self.offline:
             files.append(
                 File.generated(config, "assets/javascripts/iframe-worker-shim.js", content=self.shim.read_bytes())

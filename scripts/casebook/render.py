@@ -326,6 +326,11 @@ def _render(
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
+def render_page(book: Casebook, template: str, path: str, edit_url: str | None = None, **context: object) -> str:
+    """One page from one template, for pages an adapter adds (for example the downloads page)."""
+    return _render(book, template, path, edit_url, {}, **context)
+
+
 def _sort_date(record: Record) -> str:
     return getattr(record, "date", "") or ""
 
@@ -336,6 +341,8 @@ def render_site(book: Casebook, *, edit_url: str | None = None) -> dict[str, str
     ``edit_url`` is the prefix that turns a content file path into its edit page (for example
     ``https://github.com/o/r/edit/main/``); without it no per-record edit links are shown.
     """
+    from .timeline_svg import timeline_svg  # it uses this module's helpers
+
     labels: dict[str, str] = {}
     facts: list[Fact] = book.of_kind("fact")
     topics = book.of_kind("topic")
@@ -352,7 +359,10 @@ def render_site(book: Casebook, *, edit_url: str | None = None) -> dict[str, str
             "allegations.md.j2",
             {"topics": topics, "facts_by_topic": facts_by_topic, "company": company, "company_name": company_name},
         ),
-        "case/timeline.md": ("timeline.md.j2", {"events": sorted(book.of_kind("event"), key=_sort_date)}),
+        "case/timeline.md": (
+            "timeline.md.j2",
+            {"events": sorted(book.of_kind("event"), key=_sort_date), "svg": timeline_svg(book, link_base="")},
+        ),
         "case/quotes.md": ("quotes.md.j2", {"quotes": sorted(book.of_kind("quote"), key=lambda q: q.said)}),
         "case/people.md": ("entities.md.j2", {"title": "People", "records": book.of_kind("person")}),
         "case/organisations.md": (

@@ -1,0 +1,586 @@
+"""The records as reusable data: JSON, CSV and bibliography files, a pure function of the Casebook.
+
+``export_files(book, site_url=..., version=...)`` returns ``{file name: bytes}``; the caller decides
+where the files go (the site root, beside ``downloads/``). Nothing here reads or writes files.
+
+Dates stay as precise as the content: a fact dated ``2020-06`` exports as ``2020-06`` (JSON,
+CSV), ``date-parts: [[2020, 6]]`` (CSL-JSON), ``2020/06//`` (RIS) and ``date = {2020-06}`` (biblatex).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from . import shortcodes
+from .casebook import Casebook
+from .model import Event, Fact, Quote, Record, Source
+from .render import STATUS_LABELS, human_date
+from .urls import page_of, public_url
+
+GENERATED_FROM = "casebook content"
+SCHEMA_PATH = "schemas/exports/"
+LIST_SEPARATOR = "; "
+NOTICE = (
+    "Facts marked 'alleged' are what prosecutors claim; they have not been proven in court. "
+    "The person charged has not been tried. Each record cites its sources; see its url."
+)
+CITATIONS = ("fact", "quote", "source")  # shortcodes that the site shows as footnotes, not links
+
+FACT_COLUMNS = (
+    "id",
+    "date",
+    "status",
+    "statement",
+    "topics",
+    "attributed_to",
+    "people",
+    "organisations",
+    "laws",
+    "terms",
+    "sources",
+    "url",
+)
+SOURCE_COLUMNS = (
+    "id",
+    "title",
+    "publisher",
+    "type",
+    "published",
+    "url",
+    "archive_url",
+    "accessed",
+    "license",
+    "read_via",
+    "authors",
+    "language",
+)
+
+# source type -> (BibTeX entry type, CSL-JSON type, RIS type)
+SOURCE_TYPES: dict[str, tuple[str, str, str]] = {
+    "court": ("misc", "legal_case", "CASE"),
+    "government": ("misc", "report", "GOVDOC"),
+    "law-text": ("misc", "legislation", "STAT"),
+    "press": ("article", "article-newspaper", "NEWS"),
+    "company": ("online", "webpage", "ELEC"),
+    "ngo": ("online", "webpage", "ELEC"),
+    "blog": ("online", "post-weblog", "BLOG"),
+    "academic": ("online", "webpage", "ELEC"),
+    "other": ("online", "webpage", "ELEC"),
+}
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def _base(site_url: str) -> str:
+    return site_url.rstrip("/") + "/" if site_url else "/"
+
+
+def record_url(base: str, record: Record) -> str:
+    page, anchor = page_of(record)
+    return base + public_url(page) + (f"#{anchor}" if anchor else "")
+
+
+def precision(date: str) -> str:
+    """'2020' -> 'year', '2020-06' -> 'month', '2020-06-04' -> 'day'."""
+    return ("year", "month", "day")[date.count("-")]
+
+
+def date_parts(date: str) -> list[int]:
+    return [int(part) for part in date.split("-")]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_CODE = re.compile(r"`([^`]*)`")
+_DROPPED = "\x00"
+
+
+def _label(book: Casebook, code: shortcodes.Shortcode) -> str:
+    if code.text:
+        return code.text
+    record = book.records.get(code.id)
+    return record.label if record is not None else code.id
+
+
+def plain_text(book: Casebook, text: str) -> str:
+    """A Markdown text field as one line of plain text.
+
+    Citations (``[[fact:id]]`` and the like, footnotes on the site) are dropped; links to other
+    records become their text. Verbatim cuts such as ``[…]`` are kept.
+    """
+
+    def render(code: shortcodes.Shortcode) -> str:
+        if code.kind in CITATIONS and not code.text:
+            return _DROPPED
+        return _label(book, code)
+
+    out = shortcodes.replace(text, render)
+    out = re.sub(r"\s*" + _DROPPED, "", out)
+    out = _LINK.sub(r"\1", out)
+    out = _CODE.sub(r"\1", out)
+    for _ in range(2):  # nested emphasis (**bold _italic_**)
+        out = _EMPHASIS.sub(r"\2", out)
+    return _one_line(out)
+
+
+def markdown_text(book: Casebook, text: str, base: str) -> str:
+    """A Markdown text field with ``[[kind:id]]`` expanded to ordinary links to the published site."""
+
+    def render(code: shortcodes.Shortcode) -> str:
+        record = book.records.get(code.id)
+        if record is None:
+            return code.text or code.id
+        url = record_url(base, record)
+        if code.kind in CITATIONS and not code.text:
+            return f"([{code.kind}]({url}))"
+        return f"[{_label(book, code)}]({url})"
+
+    return shortcodes.replace(text.strip(), render)
+
+
+# ---------------------------------------------------------------- records as dicts
+
+
+def _sorted_by(records: Iterable[Record], attribute: str) -> list[Any]:
+    return sorted(records, key=lambda r: getattr(r, attribute))  # stable: content order within a date
+
+
+def _envelope(name: str, base: str, version: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "version": version,
+        "schema": f"{base}{SCHEMA_PATH}{name}.schema.json",
+        "generated_from": GENERATED_FROM,
+        "notice": NOTICE,
+        "count": len(items),
+    }
+
+
+def fact_items(book: Casebook, base: str) -> list[dict[str, Any]]:
+    facts: list[Fact] = _sorted_by(book.of_kind("fact"), "date")
+    return [
+        {
+            "id": fact.id,
+            "statement": plain_text(book, fact.statement),
+            "statement_markdown": markdown_text(book, fact.statement, base),
+            "status": fact.status,
+            "status_label": STATUS_LABELS[fact.status][0],
+            "date": fact.date,
+            "date_precision": precision(fact.date),
+            "topics": list(fact.topics),
+            "attributed_to": list(fact.attributed_to),
+            "people": list(fact.people),
+            "organisations": list(fact.organisations),
+            "laws": list(fact.laws),
+            "terms": list(fact.terms),
+            "sources": [
+                {
+                    "source": citation.source,
+                    "locator": citation.locator,
+                    "excerpt": _one_line(citation.excerpt) if citation.excerpt else None,
+                }
+                for citation in fact.sources
+            ],
+            "note": plain_text(book, fact.note) if fact.note else None,
+            "url": record_url(base, fact),
+        }
+        for fact in facts
+    ]
+
+
+def quote_items(book: Casebook, base: str) -> list[dict[str, Any]]:
+    quotes: list[Quote] = _sorted_by(book.of_kind("quote"), "said")
+    return [
+        {
+            "id": quote.id,
+            "speaker": quote.speaker,
+            "speaker_name": book.get(quote.speaker).label,
+            "role": quote.role,
+            "text": _one_line(quote.text),  # verbatim: only line breaks are folded
+            "said": quote.said,
+            "date_precision": precision(quote.said),
+            "context": plain_text(book, quote.context),
+            "source": quote.source,
+            "locator": quote.locator,
+            "excerpt": quote.excerpt,
+            "facts": list(quote.facts),
+            "url": record_url(base, quote),
+        }
+        for quote in quotes
+    ]
+
+
+def event_items(book: Casebook, base: str) -> list[dict[str, Any]]:
+    events: list[Event] = _sorted_by(book.of_kind("event"), "date")
+    return [
+        {
+            "id": event.id,
+            "date": event.date,
+            "date_precision": precision(event.date),
+            "date_label": human_date(event.date),
+            "title": event.title,
+            "summary": plain_text(book, event.summary),
+            "summary_markdown": markdown_text(book, event.summary, base),
+            "facts": list(event.facts),
+            "url": record_url(base, event),
+        }
+        for event in events
+    ]
+
+
+def _sources(book: Casebook) -> list[Source]:
+    return sorted(book.of_kind("source"), key=lambda s: s.id)
+
+
+# ---------------------------------------------------------------- serialisers
+
+
+def _json(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _csv(columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                key: LIST_SEPARATOR.join(value) if isinstance(value, list) else ("" if value is None else value)
+                for key, value in row.items()
+            }
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+def facts_csv(items: list[dict[str, Any]]) -> bytes:
+    rows = []
+    for item in items:
+        row = {column: item[column] for column in FACT_COLUMNS if column != "sources"}
+        row["sources"] = [s["source"] + (f" ({s['locator']})" if s["locator"] else "") for s in item["sources"]]
+        rows.append(row)
+    return _csv(FACT_COLUMNS, rows)
+
+
+def sources_csv(sources: list[Source]) -> bytes:
+    return _csv(SOURCE_COLUMNS, ({column: getattr(s, column) for column in SOURCE_COLUMNS} for s in sources))
+
+
+def _read_via(book: Casebook, source: Source) -> list[str]:
+    out = []
+    for other_id in source.read_via:
+        other = book.get(other_id)
+        assert isinstance(other, Source)
+        out.append(f"{other.title} ({other.publisher}, {human_date(other.published)}), {other.url}")
+    return out
+
+
+def _note(book: Casebook, source: Source) -> str:
+    parts = [f"Archived copy: {source.archive_url}"]
+    via = _read_via(book, source)
+    if via:
+        parts.append("Read via: " + "; ".join(via))
+    return ". ".join(parts)  # no full stop after the last address, which would read as part of it
+
+
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_BIBTEX_RE = re.compile("|".join(re.escape(ch) for ch in _BIBTEX_SPECIAL))
+
+
+def bibtex_escape(text: str) -> str:
+    return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], _one_line(text))
+
+
+def _bibtex_url(url: str) -> str:
+    # url fields are read verbatim by biblatex and hyperref: only braces and backslashes must not appear raw
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+
+
+def _split_name(name: str) -> tuple[str, str] | None:
+    """(family, given) of a plain personal name such as 'Loren M. Scolaro'; None when unsure."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or any(w[0].islower() or w.endswith(",") for w in words):
+        return None
+    return words[-1], " ".join(words[:-1])
+
+
+def _bibtex_name(name: str) -> str:
+    split = _split_name(name)
+    if split is None:
+        return "{" + bibtex_escape(name) + "}"  # braced: taken as one name, as written
+    return f"{bibtex_escape(split[0])}, {bibtex_escape(split[1])}"
+
+
+def bibtex_entry(book: Casebook, source: Source) -> str:
+    """One biblatex entry (``@online`` and ``urldate`` are biblatex's; classic BibTeX reads them as misc)."""
+    entry_type = SOURCE_TYPES[source.type][0]
+    # double braces keep the title's capitals (names, 'Zoom', 'PRC') from being lower-cased by styles
+    fields: list[tuple[str, str]] = [("title", "{{" + bibtex_escape(source.title) + "}}")]
+    if source.authors:
+        fields.append(("author", "{" + " and ".join(_bibtex_name(a) for a in source.authors) + "}"))
+    publisher = bibtex_escape(source.publisher)
+    if entry_type == "article":
+        fields.append(("journal", "{" + publisher + "}"))
+    elif entry_type == "misc":
+        fields.append(("howpublished", "{" + publisher + "}"))
+    else:
+        fields.append(("organization", "{" + publisher + "}"))
+    # ISO 8601, as precise as known (2020, 2020-06 or 2020-06-04); no year/month besides, which biber
+    # would report as overwritten
+    fields.append(("date", "{" + source.published + "}"))
+    fields.append(("url", "{" + _bibtex_url(source.url) + "}"))
+    fields.append(("urldate", "{" + source.accessed + "}"))
+    fields.append(("note", "{" + bibtex_escape(_note(book, source)) + "}"))
+    body = ",\n".join(f"  {name} = {value}" for name, value in fields)
+    return f"@{entry_type}{{{source.id},\n{body}\n}}\n"
+
+
+def bibtex(book: Casebook, sources: list[Source], version: str) -> bytes:
+    header = (
+        f"% Sources of the casebook, version {version.replace('@', '')}, for biblatex (biber).\n"
+        "% One entry per source; the key is the source id.\n"
+    )
+    return (header + "\n" + "\n".join(bibtex_entry(book, s) for s in sources)).encode("utf-8")
+
+
+def csl_item(book: Casebook, source: Source) -> dict[str, Any]:
+    csl_type = SOURCE_TYPES[source.type][1]
+    item: dict[str, Any] = {"id": source.id, "type": csl_type, "title": source.title}
+    if source.authors:
+        item["author"] = [
+            {"family": split[0], "given": split[1]} if (split := _split_name(name)) else {"literal": name}
+            for name in source.authors
+        ]
+    if source.type == "press":
+        item["container-title"] = source.publisher
+    elif source.type == "court":
+        item["authority"] = source.publisher
+    else:
+        item["publisher"] = source.publisher
+    item["issued"] = {"date-parts": [date_parts(source.published)]}
+    item["accessed"] = {"date-parts": [date_parts(source.accessed)]}
+    item["URL"] = source.url
+    item["language"] = source.language
+    item["note"] = _note(book, source)
+    return item
+
+
+def csl_json(book: Casebook, sources: list[Source]) -> bytes:
+    text = json.dumps([csl_item(book, s) for s in sources], indent=2, ensure_ascii=False) + "\n"
+    return text.encode("utf-8")
+
+
+def _ris_date(date: str) -> str:
+    parts = [*date.split("-"), "", ""]
+    return f"{parts[0]}/{parts[1]}/{parts[2]}/"
+
+
+def ris_record(book: Casebook, source: Source) -> list[str]:
+    lines = [("TY", SOURCE_TYPES[source.type][2]), ("ID", source.id), ("TI", _one_line(source.title))]
+    lines += [("AU", ", ".join(split) if (split := _split_name(a)) else a) for a in source.authors]
+    if source.type == "press":
+        lines.append(("T2", source.publisher))  # the newspaper or site
+    lines.append(("PB", source.publisher))
+    lines.append(("PY", source.published[:4]))
+    lines.append(("DA", _ris_date(source.published)))
+    lines.append(("UR", source.url))
+    lines.append(("Y2", _ris_date(source.accessed)))
+    lines.append(("LA", source.language))
+    lines.append(("N1", _note(book, source)))
+    lines.append(("ER", ""))
+    return [f"{tag}  - {value}" for tag, value in lines]
+
+
+def ris(book: Casebook, sources: list[Source]) -> bytes:
+    lines: list[str] = []
+    for source in sources:
+        lines += [*ris_record(book, source), ""]
+    return "\r\n".join(lines).encode("utf-8")
+
+
+# ---------------------------------------------------------------- the files
+
+
+def export_files(book: Casebook, *, site_url: str, version: str) -> dict[str, bytes]:
+    """Every export, as ``{file name: content}``. Pure: the same book gives the same bytes."""
+    base = _base(site_url)
+    facts = fact_items(book, base)
+    quotes = quote_items(book, base)
+    events = event_items(book, base)
+    sources = _sources(book)
+    statuses = {key: {"label": label, "meaning": meaning} for key, (label, meaning) in STATUS_LABELS.items()}
+    return {
+        "facts.json": _json({**_envelope("facts", base, version, facts), "statuses": statuses, "facts": facts}),
+        "facts.csv": facts_csv(facts),
+        "quotes.json": _json({**_envelope("quotes", base, version, quotes), "quotes": quotes}),
+        "timeline.json": _json({**_envelope("timeline", base, version, events), "events": events}),
+        "sources.csv": sources_csv(sources),
+        "bibliography.bib": bibtex(book, sources, version),
+        "bibliography.csl.json": csl_json(book, sources),
+        "bibliography.ris": ris(book, sources),
+    }
+
+
+# ---------------------------------------------------------------- the Downloads page
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str  # file name at the site root
+    title: str
+    description: str
+    count: int | None  # records in the file
+    unit: str  # what the count counts
+    size: str  # human-readable
+    licence: str  # what may be reused, and how
+    schema: str | None  # schema path under docs/, for JSON exports
+
+
+OWN_TEXT = "The project's own text"
+VERBATIM = (
+    "Excerpts from copyrighted sources are short quotations, included so the statements can be checked; "
+    "their copyright stays with their publishers."
+)
+METADATA = (
+    "Bibliographic details of the sources (titles, publishers, dates, addresses), so they can be found and cited."
+)
+
+DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
+    # name -> (title, description, unit, licence note)
+    "facts.json": (
+        "Facts (JSON)",
+        "Every fact: statement (plain text and Markdown), status, date, topics, who it is attributed to, "
+        "and each source cited with its locator and excerpt.",
+        "facts",
+        f"{OWN_TEXT}. {VERBATIM}",
+    ),
+    "facts.csv": (
+        "Facts (CSV)",
+        "The same facts as a spreadsheet: one row per fact; lists are separated by semicolons.",
+        "facts",
+        f"{OWN_TEXT}.",
+    ),
+    "quotes.json": (
+        "Quotes (JSON)",
+        "Every quotation, verbatim: speaker, role, date, source, and whether it is part of a longer statement.",
+        "quotes",
+        "Quotations are the speakers' words, reproduced as short quotations with their sources; "
+        "the context notes are the project's own text.",
+    ),
+    "timeline.json": (
+        "Timeline (JSON)",
+        "The dated events of the timeline with a short summary and the facts behind each.",
+        "events",
+        f"{OWN_TEXT}.",
+    ),
+    "sources.csv": (
+        "Sources (CSV)",
+        "Every source: title, publisher, type, dates, original and archived address, licence, reprint used.",
+        "sources",
+        METADATA,
+    ),
+    "bibliography.bib": (
+        "Bibliography (BibTeX)",
+        "The sources for LaTeX with biblatex; each entry's key is the source id.",
+        "sources",
+        METADATA,
+    ),
+    "bibliography.csl.json": (
+        "Bibliography (CSL-JSON)",
+        "The sources for Zotero, Pandoc and other citation processors.",
+        "sources",
+        METADATA,
+    ),
+    "bibliography.ris": (
+        "Bibliography (RIS)",
+        "The sources for Zotero, EndNote, Mendeley and most reference managers.",
+        "sources",
+        METADATA,
+    ),
+    "timeline.svg": (
+        "Timeline (SVG picture)",
+        "The timeline as one picture, for slides and handouts.",
+        "events",
+        f"{OWN_TEXT}.",
+    ),
+}
+SCHEMAS = {
+    name: f"{SCHEMA_PATH}{name.removesuffix('.json')}.schema.json"
+    for name in ("facts.json", "quotes.json", "timeline.json")
+}
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def downloads_context(
+    book: Casebook,
+    files: dict[str, bytes],
+    *,
+    version: str,
+    offline_zip: str | None = "casebook-offline.zip",
+    licence: tuple[str, str] | None = None,
+) -> dict[str, object]:
+    """The context ``downloads.md.j2`` expects, besides ``page`` and ``book``.
+
+    ``files`` is what ``export_files`` returned (plus ``timeline.svg`` if it is published);
+    ``licence`` is the project's licence as (name, URL), if it has one.
+    """
+    counts = {
+        "facts": len(book.of_kind("fact")),
+        "quotes": len(book.of_kind("quote")),
+        "events": len(book.of_kind("event")),
+        "sources": len(book.of_kind("source")),
+    }
+    downloads = []
+    for name, content in files.items():
+        title, description, unit, licence_note = DESCRIPTIONS.get(name, (name, "", "", ""))
+        downloads.append(
+            Download(
+                name=name,
+                title=title,
+                description=description,
+                count=counts.get(unit),
+                unit=unit,
+                size=human_size(len(content)),
+                licence=licence_note,
+                schema=SCHEMAS.get(name),
+            )
+        )
+    reuse: dict[str, list[str]] = {}  # licence note -> files, in file order
+    for download in downloads:
+        if download.licence:
+            reuse.setdefault(download.licence, []).append(download.name)
+    return {
+        "downloads": downloads,
+        "reuse": list(reuse.items()),
+        "version": version,
+        "offline_zip": offline_zip,
+        "licence": licence,
+    }
