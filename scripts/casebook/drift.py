@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .http import (
-    DEFAULT_USER_AGENT,
     Fetcher,
     FetchError,
     FetchOptions,
@@ -521,17 +520,9 @@ def main(
     out_dir: Path,
     cache_file: Path,
     now: datetime | None = None,
-    concurrency: int = 8,
-    per_host: int = 2,
-    delay: float = 1.0,
-    timeout: float = 15.0,
-    retries: int = 2,
-    backoff: float = 1.0,
-    max_retry_after: float = 30.0,
     max_age_hours: float = 24.0,
-    max_bytes: int = 5_000_000,
-    user_agent: str = DEFAULT_USER_AGENT,
     quiet: bool = False,
+    **fetch: Any,
 ) -> int:
     """Check every source's excerpts against its page; write the reports; return the exit code.
 
@@ -549,17 +540,7 @@ def main(
     Returns 1 when any source is ``changed``; unreachable sources are reported but return 0.
     """
     moment = utc_now(now)
-    options = FetchOptions(
-        concurrency=concurrency,
-        per_host=per_host,
-        delay=delay,
-        timeout=timeout,
-        retries=retries,
-        backoff=backoff,
-        max_retry_after=max_retry_after,
-        max_bytes=max_bytes,
-        user_agent=user_agent,
-    )
+    options = FetchOptions(**fetch)  # concurrency, per_host, delay, timeout, retries, … (see FetchOptions)
     max_age = timedelta(hours=max_age_hours)
     cache = ResultCache(cache_file, CACHE_SECTION, max_age)
     verdicts, requests = asyncio.run(verify_sources(as_refs(sources), cache=cache, options=options, now=moment))
