@@ -6,6 +6,12 @@ STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: serve test lint build offline bench clean
+.DEFAULT_GOAL := test
+
+# axe-core and Lighthouse for the browser tests and benchmarks, pinned in tests/browser/package-lock.json
+NODE_TOOLS := tests/browser/node_modules/.package-lock.json
+$(NODE_TOOLS): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +22,8 @@ $(STAMP): pyproject.toml requirements.lock
 serve: $(STAMP)
 	CASEBOOK_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
-## test: lint, every test (including a strict MkDocs build of the site) and the content check
-test: $(STAMP) lint
+## test: lint, the content check and every test: strict MkDocs builds, link checks, browser tests in Chromium
+test: $(STAMP) $(NODE_TOOLS) lint
 	$(BIN)/casebook validate
 	$(BIN)/python -m pytest
 
@@ -45,8 +51,9 @@ build/vendor/iframe-worker/shim/index.js:
 		&& rm -rf iframe-worker && mv package iframe-worker && rm iframe-worker-1.0.4.tgz
 
 ## bench: time the pipeline on synthetic content and the plugin against a plain build
-bench: $(STAMP)
+bench: $(STAMP) $(NODE_TOOLS)
 	$(BIN)/python -m casebook.bench
+	$(BIN)/python -m casebook.bench_browser
 
 clean:
 	rm -rf $(VENV) site .site-staging .offline-staging build bench-results

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-
 pytestmark = pytest.mark.build
-
-
-@pytest.fixture(scope="session")
-def offline_zip() -> Path:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        ["make", "--no-print-directory", "offline"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return ROOT / "build" / "casebook-offline.zip"
 
 
 def test_offline_zip_holds_the_whole_site_for_file_urls(offline_zip: Path) -> None:

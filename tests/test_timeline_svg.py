@@ -15,6 +15,7 @@ from casebook.validate import build_case
 
 from .conftest import ROOT
 
+XLINK = "{http://www.w3.org/1999/xlink}href"
 NS = "{http://www.w3.org/2000/svg}"
 
 
@@ -38,7 +39,7 @@ def texts(element: ET.Element) -> str:
 
 def test_svg_parses_and_has_a_text_alternative(book: Casebook, svg: str) -> None:
     root = ET.fromstring(svg)
-    assert root.tag == f"{NS}svg" and root.get("role") == "img"
+    assert root.tag == f"{NS}svg" and root.get("role") == "group"
     assert root.get("viewBox", "").startswith("0 0 800 ")
     title, desc = root.find(f"{NS}title"), root.find(f"{NS}desc")
     assert title is not None and title.text == "Timeline of the case, 1989–2023"
@@ -59,7 +60,7 @@ def test_one_labelled_group_per_event_in_date_order(book: Casebook, svg: str) ->
         shown = " ".join(texts(group).split())
         assert human_date(event.date) in shown and event.title in shown
         link = group.find(f"{NS}a")
-        assert link is not None and link.get("href") == f"case/timeline/#{event.id}"
+        assert link is not None and link.get(XLINK) == f"case/timeline/#{event.id}"
 
 
 def test_inlinable_in_markdown(svg: str) -> None:
@@ -75,7 +76,8 @@ def test_self_contained(svg: str) -> None:
     root = ET.fromstring(svg)
     assert not [e for e in root.iter() if e.tag.split("}")[-1].lower() in ("script", "foreignobject", "image", "use")]
     assert not [(e.tag, a) for e in root.iter() for a in e.attrib if a.lower().startswith("on")]
-    assert svg.count("http") == 1 and 'xmlns="http://www.w3.org/2000/svg"' in svg  # the namespace only
+    namespaces = ('xmlns="http://www.w3.org/2000/svg"', 'xmlns:xlink="http://www.w3.org/1999/xlink"')
+    assert svg.count("http") == 2 and all(n in svg for n in namespaces)  # the namespaces only
     assert "url(" not in svg and "@import" not in svg and "@font-face" not in svg
     hrefs = [v for e in root.iter() for a, v in e.attrib.items() if a.endswith("href")]
     assert hrefs and all(h.startswith("case/timeline/#") for h in hrefs)
@@ -85,7 +87,7 @@ def test_without_links_and_with_another_base(book: Casebook) -> None:
     root = ET.fromstring(timeline_svg(book, page_links=False))
     assert not list(root.iter(f"{NS}a")) and len(groups(root)) == len(book.of_kind("event"))
     inline = ET.fromstring(timeline_svg(book, link_base=""))
-    assert all(a.get("href", "").startswith("#") for a in inline.iter(f"{NS}a"))
+    assert all(a.get(XLINK, "").startswith("#") for a in inline.iter(f"{NS}a"))
 
 
 def test_legible_on_light_and_dark(svg: str) -> None:

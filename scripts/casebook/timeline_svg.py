@@ -169,7 +169,9 @@ def timeline_svg(book: Casebook, *, page_links: bool = True, link_base: str = "c
         )
         if page_links:
             href = _attr(f"{link_base}#{event.id}")
-            parts.append(f'<a href="{href}">{"".join(inner)}</a>')
+            # xlink:href, not href: Material's instant navigation rewrites every relative href on load, and
+            # assigning an SVG <a>'s href throws in the browser (its href property is read-only there).
+            parts.append(f'<a xlink:href="{href}">{"".join(inner)}</a>')
         else:
             parts.extend(inner)
         if year != previous_year:
@@ -196,7 +198,8 @@ def timeline_svg(book: Casebook, *, page_links: bool = True, link_base: str = "c
     ]
     # no blank line anywhere: inlined in Markdown, a blank line would end the HTML block
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cb-timeline-svg" role="img" width="{WIDTH}"'
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" class="cb-timeline-svg"'
+        f' role="group" width="{WIDTH}"'
         f' height="{height}" viewBox="0 0 {WIDTH} {height}" aria-labelledby="cb-tl-title cb-tl-desc"'
         f' font-family="{_attr(FONT)}" style="max-width: 100%; height: auto">',
         f'<title id="cb-tl-title">{escape(heading)}</title>',

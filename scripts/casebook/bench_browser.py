@@ -1,0 +1,430 @@
+"""Browser-side figures (`python -m casebook.bench_browser`): numbers to record, not timed tests.
+
+1. Page weight of each page type: what a first visit fetches (HTML, CSS, JS, fonts, other), raw and
+   gzip, and the search index (fetched by every first visit too, reported apart). Budget: no page
+   above 150 KB gzip without the search index; tests/browser/test_weight.py enforces it on every page.
+2. Lighthouse 12.2.3 (npm, tests/browser/package.json) on each page type, served gzipped on
+   127.0.0.1 as a static host would: performance (mobile and desktop), accessibility, best practices,
+   SEO. Budgets: accessibility 100 and best practices >= 95 everywhere; performance >= 95 on the
+   home page and a lesson.
+3. Build growth: strict builds of the real docs/ over synthetic content of 75, 750 and 7,500
+   facts (1x, 10x, 100x the real fact count), each in a fresh process: wall time and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import gzip
+import http.server
+import io
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE_PROJECT = ROOT / "tests" / "browser"
+CHROMIUM_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
+BUDGET_GZIP = 150 * 1024
+
+# One page of each type the site has (the browser tests use the same list).
+PAGE_TYPES = {
+    "home": "/",
+    "case-overview": "/case/",
+    "timeline": "/case/timeline/",
+    "facts": "/case/facts/",
+    "quotes": "/case/quotes/",
+    "people": "/case/people/",
+    "sources": "/sources/",
+    "explainer": "/topics/insider-risk/",
+    "law": "/laws/prc-national-intelligence-law/",
+    "glossary": "/glossary/",
+    "lesson": "/lessons/insider-risk-tabletop/",
+    "lessons-index": "/lessons/",
+}
+SEARCH_INDEX = "search/search_index.json"
+
+
+# --- page weight -------------------------------------------------------------------------------
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []  # (kind, url)
+        self._in_config = False
+        self.config = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        rel = a.get("rel", "").split()
+        if tag == "link" and "stylesheet" in rel and a.get("href"):
+            self.found.append(("css", a["href"]))
+        elif tag == "link" and "icon" in rel and a.get("href"):
+            self.found.append(("other", a["href"]))
+        elif tag == "link" and "preload" in rel and a.get("as") == "font":
+            self.found.append(("fonts", a["href"]))
+        elif tag == "script" and a.get("src"):
+            self.found.append(("js", a["src"]))
+        elif tag in ("img", "source") and a.get("src") and a.get("loading") != "lazy":
+            self.found.append(("other", a["src"]))
+        self._in_config = tag == "script" and a.get("id") == "__config"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_config:
+            self.config += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_config = False
+
+
+def _gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+@functools.lru_cache(maxsize=512)
+def _file_sizes(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    return len(data), _gz(data)
+
+
+def page_weight(site: Path, page: str) -> dict[str, object]:
+    """Bytes a first visit to `page` (a site path such as '/case/') fetches, by kind, raw and gzip.
+
+    Found statically, as the browser would: the HTML, its stylesheets, scripts and icon, the fonts
+    the stylesheets load, Material's search worker and the sitemap its instant navigation reads.
+    The search index is counted apart (`search_index`), outside the totals.
+    """
+    html_file = site / page.lstrip("/") / "index.html" if page.endswith("/") else site / page.lstrip("/")
+    base = "http://site" + page
+    parser = _Assets()
+    parser.feed(html_file.read_text(encoding="utf-8"))
+    found = [("html", page), *parser.found]
+    config = json.loads(parser.config) if parser.config.strip() else {}
+    if config.get("search"):
+        found.append(("js", urljoin(urljoin(base, config.get("base", ".") + "/"), config["search"])))
+    if "navigation.instant" in config.get("features", []):
+        found.append(("other", urljoin(urljoin(base, config.get("base", ".") + "/"), "sitemap.xml")))
+    for kind, url in list(found):
+        if kind == "css":
+            css = _resolve(site, urljoin(base, url))
+            if css:
+                for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8", errors="replace")):
+                    if re.search(r"\.(woff2?|ttf|otf|eot)(\?|#|$)", ref):
+                        found.append(("fonts", urljoin(urljoin(base, url), ref)))
+    totals = {kind: [0, 0] for kind in ("html", "css", "js", "fonts", "other")}
+    external, seen = [], set()
+    for kind, url in found:
+        absolute = urljoin(base, url)
+        if urlsplit(absolute).netloc != "site":
+            external.append(absolute)
+            continue
+        target = _resolve(site, absolute)
+        if target is None or target in seen:
+            continue
+        seen.add(target)
+        raw, packed = _file_sizes(target)
+        totals[kind][0] += raw
+        totals[kind][1] += packed
+    index_raw, index_gzip = _file_sizes(site / SEARCH_INDEX)
+    return {
+        "page": page,
+        **{f"{kind}_raw": v[0] for kind, v in totals.items()},
+        **{f"{kind}_gzip": v[1] for kind, v in totals.items()},
+        "total_raw": sum(v[0] for v in totals.values()),
+        "total_gzip": sum(v[1] for v in totals.values()),
+        "search_index_raw": index_raw,
+        "search_index_gzip": index_gzip,
+        "external": external,
+    }
+
+
+def _resolve(site: Path, url: str) -> Path | None:
+    path = urlsplit(url).path
+    target = site / path.lstrip("/")
+    if path.endswith("/"):
+        target = target / "index.html"
+    return target if target.is_file() else None
+
+
+def all_pages(site: Path) -> list[str]:
+    """Every HTML page of the site as a site path; redirect stubs (no stylesheet) excepted."""
+    pages = []
+    for html in sorted(site.rglob("*.html")):
+        if 'http-equiv="refresh"' in html.read_text(encoding="utf-8", errors="replace")[:2000]:
+            continue
+        rel = html.relative_to(site).as_posix()
+        pages.append("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
+    return pages
+
+
+# --- serving ----------------------------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _GzipHandler(_QuietHandler):
+    """Static files, gzipped for clients that accept it, as GitHub Pages and most hosts serve them."""
+
+    def send_head(self):  # type: ignore[override]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not urlsplit(self.path).path.endswith("/"):
+                return super().send_head()  # the redirect to the address with a slash
+            path = path / "index.html"
+        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (accepts and path.is_file() and path.suffix in {".html", ".css", ".js", ".json", ".xml", ".svg"}):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@contextlib.contextmanager
+def serve(site: Path, gzipped: bool = True) -> Iterator[str]:
+    """Serve `site` on 127.0.0.1 (a free port); yields the origin."""
+    handler = _GzipHandler if gzipped else _QuietHandler
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+# --- Lighthouse --------------------------------------------------------------------------------
+
+
+def lighthouse(url: str, desktop: bool, categories: str) -> dict[str, object]:
+    exe = NODE_PROJECT / "node_modules" / ".bin" / "lighthouse"
+    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        cmd = [
+            str(exe),
+            url,
+            f"--chrome-flags={CHROMIUM_FLAGS} --user-data-dir={tmp}/profile",
+            "--output=json",
+            f"--output-path={out}",
+            "--quiet",
+            f"--only-categories={categories}",
+        ]
+        if desktop:
+            cmd.append("--preset=desktop")
+        result = subprocess.run(
+            cmd, env={**os.environ, "CHROME_PATH": chrome}, capture_output=True, text=True, timeout=300
+        )
+        if result.returncode != 0 or not out.is_file():
+            raise RuntimeError(f"lighthouse failed on {url}:\n{result.stderr[-2000:]}")
+        report = json.loads(out.read_text())
+    scores = {key: round(cat["score"] * 100) for key, cat in report["categories"].items() if cat["score"] is not None}
+    failing = sorted(
+        audit_id
+        for key, cat in report["categories"].items()
+        if key != "performance"
+        for ref in cat["auditRefs"]
+        if ref["weight"] > 0
+        for audit_id in [ref["id"]]
+        if (report["audits"][audit_id].get("score") is not None and report["audits"][audit_id]["score"] < 1)
+    )
+    return {
+        "scores": scores,
+        "failing": failing,
+        "bytes": report["audits"].get("total-byte-weight", {}).get("numericValue"),
+        "lcp_ms": report["audits"].get("largest-contentful-paint", {}).get("numericValue"),
+    }
+
+
+def bench_lighthouse(site: Path, runs: int) -> list[dict[str, object]]:
+    rows = []
+    with serve(site) as origin:
+        for name, path in PAGE_TYPES.items():
+            mobile = [
+                lighthouse(origin + path, False, "performance,accessibility,best-practices,seo") for _ in range(runs)
+            ]
+            desktop = [lighthouse(origin + path, True, "performance") for _ in range(runs)]
+            row = {
+                "page": name,
+                "path": path,
+                "performance_mobile": statistics.median(r["scores"]["performance"] for r in mobile),
+                "performance_desktop": statistics.median(r["scores"]["performance"] for r in desktop),
+                "accessibility": min(r["scores"]["accessibility"] for r in mobile),
+                "best_practices": min(r["scores"]["best-practices"] for r in mobile),
+                "seo": min(r["scores"]["seo"] for r in mobile),
+                "runs_performance_mobile": [r["scores"]["performance"] for r in mobile],
+                "runs_performance_desktop": [r["scores"]["performance"] for r in desktop],
+                "failing_audits": sorted({a for r in mobile for a in r["failing"]}),
+                "transfer_bytes": mobile[0]["bytes"],
+            }
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    return rows
+
+
+# --- build growth -------------------------------------------------------------------------------
+
+_MEASURE = """
+import resource, subprocess, sys, time, json
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+seconds = time.perf_counter() - start
+if code.returncode:
+    sys.exit(code.stderr[-3000:])
+print(json.dumps({"seconds": seconds, "max_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def measure_build(project: Path, site: Path) -> dict[str, float]:
+    """A strict build of `project` in a fresh process: wall time and peak memory of the build alone."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode:
+        raise RuntimeError(f"build of {project} failed:\n{out.stderr}")
+    return json.loads(out.stdout)
+
+
+def synthetic_project(dest: Path, facts: int) -> None:
+    """mkdocs.yml, the theme, the real docs/ (citations and links dropped) and synthetic content."""
+    from .shortcodes import SHORTCODE
+    from .synthetic import generate
+
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "docs", dest / "docs")
+    for page in (dest / "docs").rglob("*.md"):
+        page.write_text(SHORTCODE.sub("", page.read_text(encoding="utf-8")), encoding="utf-8")
+    theme = dest / "scripts" / "casebook" / "theme"
+    theme.parent.mkdir(parents=True)
+    shutil.copytree(ROOT / "scripts" / "casebook" / "theme", theme)
+    generate(dest / "content", facts)
+
+
+def bench_growth(sizes: list[int], repeats: int) -> list[dict[str, object]]:
+    rows = []
+    real_facts = len(list((ROOT / "content" / "facts").glob("*.yml")))
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = [measure_build(ROOT, Path(tmp) / "real-site") for _ in range(repeats)]
+        site = Path(tmp) / "real-site"
+        rows.append(_growth_row("real", real_facts, runs, site))
+        for size in sizes:
+            project = Path(tmp) / f"n{size}"
+            project.mkdir()
+            synthetic_project(project, size)
+            runs = [measure_build(project, project / "site") for _ in range(repeats)]
+            rows.append(_growth_row(f"synthetic ({size / real_facts:.1f}x real)", size, runs, project / "site"))
+            shutil.rmtree(project)
+    return rows
+
+
+def _growth_row(label: str, facts: int, runs: list[dict[str, float]], site: Path) -> dict[str, object]:
+    html = list(site.rglob("*.html"))
+    row = {
+        "content": label,
+        "facts": facts,
+        "build_s": round(statistics.median(r["seconds"] for r in runs), 2),
+        "max_rss_mib": round(max(r["max_rss_mib"] for r in runs), 1),
+        "runs_s": [round(r["seconds"], 2) for r in runs],
+        "html_pages": len(html),
+        "site_mib": round(sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20, 1),
+        "search_index_kib": round((site / SEARCH_INDEX).stat().st_size / 1024, 1),
+        "largest_page": max(((p.stat().st_size, p.relative_to(site).as_posix()) for p in html), default=(0, ""))[1],
+        "largest_page_kib": round(max((p.stat().st_size for p in html), default=0) / 1024, 1),
+    }
+    print(json.dumps(row), flush=True)
+    return row
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+
+def build_real_site(dest: Path) -> Path:
+    measure_build(ROOT, dest)
+    return dest
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m casebook.bench_browser", description=__doc__)
+    parser.add_argument("--site", type=Path, help="a built site to measure (default: build the real one)")
+    parser.add_argument("--lighthouse-runs", type=int, default=1, help="runs per page type and preset (0: skip)")
+    parser.add_argument("--sizes", default="75,750,7500", help="synthetic fact counts for build growth ('': skip)")
+    parser.add_argument("--repeats", type=int, default=1, help="builds per size")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site or build_real_site(Path(tmp) / "site")
+        weights = [{"name": name, **page_weight(site, path)} for name, path in PAGE_TYPES.items()]
+        heaviest = max((page_weight(site, p) for p in all_pages(site)), key=lambda w: w["total_gzip"])
+        lh = bench_lighthouse(site, args.lighthouse_runs) if args.lighthouse_runs else []
+    growth = bench_growth([int(s) for s in args.sizes.split(",") if s], args.repeats) if args.sizes else []
+
+    args.out.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y-%m-%dT%H%M%S")
+    results = {"weights": weights, "heaviest_page": heaviest, "lighthouse": lh, "build_growth": growth}
+    (args.out / f"bench-browser-{stamp}.json").write_text(json.dumps(results, indent=2))
+
+    kib = lambda n: f"{n / 1024:.1f}"  # noqa: E731
+    print("\nPage weight, first visit (KiB, raw / gzip); the search index is fetched too and counted apart")
+    print("| page | HTML | CSS | JS | fonts | other | total | search index |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for w in weights:
+        cells = [
+            f"{kib(w[f'{k}_raw'])} / {kib(w[f'{k}_gzip'])}" for k in ("html", "css", "js", "fonts", "other", "total")
+        ]
+        print(
+            f"| {w['name']} | "
+            + " | ".join(cells)
+            + f" | {kib(w['search_index_raw'])} / {kib(w['search_index_gzip'])} |"
+        )
+    print(
+        f"\nHeaviest page of the site: {heaviest['page']}, {kib(heaviest['total_gzip'])} KiB gzip "
+        f"(budget {kib(BUDGET_GZIP)} KiB)"
+    )
+    if lh:
+        print("\nLighthouse 12.2.3 (served gzipped on 127.0.0.1; mobile unless marked)")
+        print("| page | performance | performance (desktop) | accessibility | best practices | SEO | failing audits |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        for r in lh:
+            print(
+                f"| {r['page']} | {r['performance_mobile']} | {r['performance_desktop']} | {r['accessibility']} | "
+                f"{r['best_practices']} | {r['seo']} | {', '.join(r['failing_audits']) or '-'} |"
+            )
+    if growth:
+        print("\nBuild growth (strict build of the real docs/ over the content; fresh process each)")
+        print("| content | facts | build (s) | peak RSS (MiB) | HTML pages | site (MiB) | search index (KiB) |", end="")
+        print(" largest page |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for g in growth:
+            print(
+                f"| {g['content']} | {g['facts']:,} | {g['build_s']} | {g['max_rss_mib']} | {g['html_pages']} | "
+                f"{g['site_mib']} | {g['search_index_kib']} | {g['largest_page']} ({g['largest_page_kib']} KiB) |"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

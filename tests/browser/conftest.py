@@ -1,0 +1,236 @@
+"""Browser tests: the built site, served on 127.0.0.1, driven in Debian's Chromium by Playwright.
+
+No browser is downloaded: Playwright drives /usr/bin/chromium (or $CASEBOOK_CHROMIUM). Where
+Chromium, Playwright or axe-core is missing the tests are skipped with the reason, except under CI
+(the CI variable set), where a missing tool fails them: CI must prove the site in a real browser.
+
+Chromium resolves no host name but 127.0.0.1 (--host-resolver-rules), so a page that asks for
+a third-party address never reaches the network: the request fails at once, and is still recorded.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from casebook.bench_browser import PAGE_TYPES
+
+from ..conftest import ROOT
+
+__all__ = ["PAGE_TYPES"]
+
+HERE = Path(__file__).resolve().parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # every host name but the local server's address fails to resolve: nothing leaves the machine
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+TIMEOUT_MS = 20_000
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives the built site in Chromium (skipped without it, unless CI)")
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally, but fail under CI, where the browser tests must run."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the browser tests may not be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    """$CASEBOOK_CHROMIUM if set (only it), else Debian's chromium."""
+    candidates = [os.environ["CASEBOOK_CHROMIUM"]] if "CASEBOOK_CHROMIUM" in os.environ else []
+    candidates = candidates or [shutil.which("chromium"), "/usr/bin/chromium"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built strict once for the browser tests."""
+    site = tmp_path_factory.mktemp("browser") / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    probes: dict[str, str] = {}  # noqa: RUF012 - replaced per server
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if path in self.probes:
+            body = self.probes[path].encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+@dataclass
+class LocalSite:
+    """The built site on http://127.0.0.1:PORT/, plus test pages added with `probe`."""
+
+    origin: str
+    probes: dict[str, str]
+
+    def url(self, path: str) -> str:
+        return self.origin + path
+
+    def probe(self, path: str, html: str) -> str:
+        self.probes[path] = html
+        return self.url(path)
+
+
+@pytest.fixture(scope="session")
+def server(site_dir: Path) -> Iterator[LocalSite]:
+    probes: dict[str, str] = {}
+    handler = type("Handler", (_Handler,), {"probes": probes})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LocalSite(f"http://127.0.0.1:{httpd.server_address[1]}", probes)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[object]:
+    """Chromium, for the tests of this folder only: Playwright's sync API keeps an asyncio loop
+    running in the main thread while it is open, which would break asyncio.run() in later tests."""
+    executable = chromium_path()
+    if executable is None:
+        unavailable("Chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError:
+        unavailable("Playwright is not installed (pip install playwright; never `playwright install`)")
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Recorder:
+    """Everything a browser context asked for, and every console error and uncaught exception."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def external(self) -> list[str]:
+        local = urlsplit(self.origin).netloc
+        return [url for url in self.requests if not url.startswith("data:") and urlsplit(url).netloc != local]
+
+
+def record(context: object, origin: str) -> Recorder:
+    recorder = Recorder(origin)
+    context.on("request", lambda request: recorder.requests.append(request.url))
+
+    def watch(page: object) -> None:
+        page.on("console", lambda msg: msg.type == "error" and recorder.errors.append(f"console: {msg.text}"))
+        page.on("pageerror", lambda exc: recorder.errors.append(f"uncaught: {exc}"))
+
+    context.on("page", watch)
+    return recorder
+
+
+@pytest.fixture
+def new_context(browser: object, server: LocalSite) -> Iterator[object]:
+    """Open fresh browser contexts (no shared storage); each gets `.recorder`. All are closed afterwards."""
+    opened = []
+
+    def _new(**options: object) -> object:
+        options = {"viewport": {"width": 1280, "height": 800}, "color_scheme": "light", **options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.recorder = record(context, server.origin)
+        opened.append(context)
+        return context
+
+    yield _new
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: object) -> Iterator[object]:
+    """A page in a fresh light-scheme context. Afterwards: no third-party request and no error."""
+    context = new_context()
+    yield context.new_page()
+    recorder = context.recorder
+    assert recorder.external() == [], f"third-party requests: {recorder.external()}"
+    assert recorder.errors == [], recorder.errors
+
+
+def settle(page: object) -> None:
+    """Wait until no finite CSS transition or animation is running (colours are final, nothing moves)."""
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running'"
+        " || a.effect.getComputedTiming().endTime === Infinity)"
+    )
+
+
+def run_axe(page: object) -> list[dict]:
+    """axe-core's violations on the page as shown, impact serious or critical only."""
+    if not AXE.is_file():
+        unavailable(f"axe-core is not installed: run `npm ci --prefix {HERE.relative_to(ROOT)}`")
+    settle(page)
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "nodes": [" ".join(n["target"]) for n in v["nodes"]][:5],
+            "why": v["nodes"][0]["failureSummary"].splitlines()[1:2] if v["nodes"] else [],
+        }
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

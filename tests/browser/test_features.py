@@ -1,0 +1,134 @@
+"""What a reader does: search offline, switch the palette, read a term's tooltip, print a lesson."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the `browser` fixture skips these tests (or fails them under CI)
+    expect = None
+
+from .conftest import LocalSite
+
+pytestmark = pytest.mark.browser
+
+
+def test_search_works_offline_and_lands_on_the_match(page, server: LocalSite) -> None:
+    page.goto(server.url("/"))
+    meta = page.locator(".md-search-result__meta")
+    page.keyboard.press("/")  # the search shortcut
+    expect(page.locator(".md-search__input")).to_be_focused()
+    expect(meta).to_have_text(re.compile("Type to start searching"))  # the index is loaded
+    page.context.set_offline(True)  # from here on, search runs on what the page already has
+    page.keyboard.type("extradition")
+    expect(meta).to_have_text(re.compile(r"\d+ matching documents"))
+    results = page.locator(".md-search-result__item > a.md-search-result__link")
+    expect(results.first).to_be_visible()
+    assert results.count() > 0
+    page.context.set_offline(False)
+    # a result for a section of a page (an anchor), so the landing point is checked too
+    hrefs = results.evaluate_all("links => links.map(a => a.href)")
+    target = next((h for h in hrefs if "#" in h), hrefs[0])
+    page.locator(f'.md-search-result__item > a.md-search-result__link[href="{target}"]').click()
+    page.wait_for_url(lambda url: urlsplit(url).path == urlsplit(target).path)
+    highlight = page.locator("article mark[data-md-highlight]").first
+    expect(highlight).to_have_text(re.compile("extradition", re.IGNORECASE))
+    fragment = urlsplit(target).fragment
+    if fragment:
+        expect(page.locator(f'[id="{fragment}"]')).to_be_in_viewport()
+
+
+def test_palette_switch_changes_scheme_and_survives_reload(page, server: LocalSite) -> None:
+    page.goto(server.url("/case/"))
+    body = page.locator("body")
+    expect(body).to_have_attribute("data-md-color-scheme", "default")  # follows the (light) system
+    # the toggle cycles through the palettes of mkdocs.yml: system preference -> light -> dark;
+    # Material keeps the reader's choice in local storage
+    toggle = page.locator("form[data-md-component=palette] label:visible")
+    chosen = "() => (__md_get('__palette') || {}).index"
+    toggle.click()
+    page.wait_for_function(f"({chosen})() === 1")
+    toggle.click()
+    page.wait_for_function(f"({chosen})() === 2")
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.reload()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    assert page.evaluate(chosen) == 2
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == background != "rgb(255, 255, 255)"
+
+
+def tooltip(page):
+    return page.locator(".md-tooltip2--active .md-tooltip2__inner")
+
+
+# The text of the visible tooltip that belongs to an element: Material links a term to its tooltip
+# by aria-describedby, a footnote reference to its own by aria-controls.
+TOOLTIP_OF = """el => {
+  const id = el.getAttribute("aria-describedby") || el.getAttribute("aria-controls");
+  const tip = id && document.getElementById(id);
+  return tip && tip.classList.contains("md-tooltip2--active") ? tip.textContent.trim() : null;
+}"""
+
+
+def test_glossary_term_shows_tooltip_on_hover_and_on_keyboard_focus(page, server: LocalSite) -> None:
+    page.goto(server.url("/case/"))
+    definitions = dict(
+        page.evaluate("[...document.querySelectorAll('article abbr')].map(a => [a.textContent, a.title])")
+    )
+    term = page.locator("article abbr").first
+    definition = definitions[term.text_content()]
+    assert definition and len(definition) > 20
+    term.hover()
+    page.wait_for_function(f"({TOOLTIP_OF})(document.querySelector('article abbr')) !== null")
+    assert term.evaluate(TOOLTIP_OF) == definition
+    page.mouse.move(0, 0)
+    expect(tooltip(page)).to_have_count(0)
+    # keyboard: Tab from the top of the page until a glossary term has the focus
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "ABBR":
+            break
+    else:
+        pytest.fail("no glossary term is reachable with Tab")
+    page.wait_for_function(f"({TOOLTIP_OF})(document.activeElement) !== null")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert page.evaluate(f"({TOOLTIP_OF})(document.activeElement)") == definitions[focused]
+
+
+def test_citation_footnote_shows_its_source_on_hover(page, server: LocalSite) -> None:
+    page.goto(server.url("/case/"))
+    ref = page.locator("article a.footnote-ref").first
+    note_id = ref.get_attribute("href").split("#")[-1]
+    note = page.locator(f'[id="{note_id}"]')
+    source = note.locator("a.cb-url, a[href^='http']").first.text_content() or ""
+    note_text = " ".join(note.inner_text().replace("↩", "").split())
+    ref.hover()
+    page.wait_for_function(f"({TOOLTIP_OF})(document.querySelector('article a.footnote-ref')) !== null")
+    shown = " ".join(ref.evaluate(TOOLTIP_OF).split())
+    assert note_text[:60] in shown
+    assert source.strip() and source.strip() in shown
+
+
+def test_lesson_print_view_hides_navigation_and_expands_notes(page, server: LocalSite) -> None:
+    page.goto(server.url("/lessons/insider-risk-tabletop/"))
+    notes = page.locator("details", has=page.locator("> summary", has_text="Notes for the instructor"))
+    expect(notes).to_have_count(1)
+    body = notes.locator("> :not(summary)").first
+    expect(body).to_be_hidden()
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer", ".md-search"):
+        expect(page.locator(chrome).first).to_be_hidden()
+    expect(body).to_be_visible()  # print CSS shows a closed <details>' content
+    # Printing for real (page.pdf) fires beforeprint: print.js opens every <details> for the print.
+    page.evaluate(
+        "window.__openWhenPrinting = null; addEventListener('beforeprint', () => {"
+        " window.__openWhenPrinting = [...document.querySelectorAll('article details')].every(d => d.open) })"
+    )
+    assert len(page.pdf()) > 10_000
+    assert page.evaluate("window.__openWhenPrinting") is True
+    assert notes.evaluate("d => d.open") is False  # afterprint puts them back

@@ -1,0 +1,47 @@
+"""The Material overrides in scripts/casebook/theme/ are Material's own partials with one change each.
+
+When Material changes a partial, this fails: copy the new partial and make the change again.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import material
+import pytest
+import yaml
+
+from ..conftest import ROOT
+
+THEME = ROOT / "scripts" / "casebook" / "theme"
+MATERIAL = Path(material.__file__).parent / "templates"
+
+CHANGES = {
+    "partials/search.html": (
+        '<div class="md-search" data-md-component="search" role="dialog">',
+        '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">',
+    ),
+    "partials/progress.html": ('role="progressbar">', 'role="progressbar" aria-label="Loading page">'),
+    "partials/source.html": (' class="md-source" data-md-component="source">', ' class="md-source">'),
+}
+
+
+def _body(text: str) -> str:
+    return re.sub(r"\A\{#-.*?-#\}\n", "", text, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("name", CHANGES)
+def test_override_is_material_partial_with_one_change(name: str) -> None:
+    upstream = _body((MATERIAL / name).read_text(encoding="utf-8"))
+    ours = _body((THEME / name).read_text(encoding="utf-8"))
+    before, after = CHANGES[name]
+    assert upstream.count(before) == 1, f"Material's {name} changed: copy it again and re-apply the change"
+    assert ours == upstream.replace(before, after)
+
+
+def test_mkdocs_uses_the_overrides() -> None:
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    assert config["theme"]["custom_dir"] == "scripts/casebook/theme"
+    overrides = {p.relative_to(THEME).as_posix() for p in THEME.rglob("*") if p.is_file()}
+    assert overrides == {*CHANGES, "main.html", "assets/javascripts/casebook.js"}
