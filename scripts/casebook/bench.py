@@ -94,27 +94,40 @@ def bench_pipeline(sizes: list[int], repeats: int) -> list[dict[str, object]]:
 
 
 def _static_project(dest: Path) -> None:
-    """The real site as plain Markdown on disk: exactly what the plugin feeds MkDocs, plugin removed."""
-    from .render import PageWriter, abbreviations, render_site
-    from .validate import build_case
+    """The real site as plain files on disk: what the plugin feeds MkDocs (pages, data files), plugin removed.
 
-    book = build_case(ROOT / "content")
+    The plugin's own preparation (on_config) produces the pages, so both builds get the same Markdown;
+    what remains is the plugin's per-page work (citations in docs pages, abbreviations, head tags).
+    """
+    from mkdocs.config import load_config
+
+    from .render import PageWriter
+
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    plugin = config.plugins["casebook"]
+    plugin.on_config(config)
+    book = plugin.book
     shutil.copytree(ROOT / "docs", dest / "docs")
-    abbr = abbreviations(book)
+    shutil.copytree(ROOT / "scripts" / "casebook" / "theme", dest / "scripts" / "casebook" / "theme")
+    abbr = "\n\n" + plugin.abbreviations + "\n" if plugin.abbreviations else ""
     for page in (dest / "docs").rglob("*.md"):
         writer = PageWriter(book, page.relative_to(dest / "docs").as_posix(), None)
         text = writer.md(page.read_text(encoding="utf-8"))
         notes = writer.footnotes()
-        page.write_text(text + ("\n\n" + notes if notes else "") + ("\n\n" + abbr + "\n" if abbr else ""))
-    for rel, text in render_site(book).items():
+        page.write_text(text + ("\n\n" + notes if notes else "") + abbr, encoding="utf-8")
+    extra: dict[str, str | bytes] = {**plugin.pages, **plugin.exports, "feed.xml": plugin.feed}
+    for rel, content in extra.items():
         target = dest / "docs" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text + ("\n\n" + abbr + "\n" if abbr else ""), encoding="utf-8")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("  - casebook:\n      content_dir: content\n", "")
-    config = config.replace("watch:\n  - content\n", "")
-    config += "\nnot_in_nav: |\n  /laws/**\n  /lessons/**\n"
-    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content + (abbr if rel.endswith(".md") else ""), encoding="utf-8")
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("  - casebook:\n      content_dir: content\n", "")
+    text = text.replace("watch:\n  - content\n", "")
+    text += "\nnot_in_nav: |\n  /laws/**\n  /lessons/**\n"
+    (dest / "mkdocs.yml").write_text(text, encoding="utf-8")
 
 
 def _time_build(project: Path) -> float:
