@@ -1,34 +1,54 @@
-"""When each content or docs file last changed, from git; used for "last updated" dates.
+"""The git history of content/ and docs/, read once per build with one `git log` call.
 
-Read once per build with one `git log` call. Outside a git checkout, or for a file with
-uncommitted changes, there is no committed date and callers fall back to the build date.
+It gives two things: when each file last changed ("last updated" dates, "Cite this page") and
+what changed in the records (the What's new page and feed, see ``updates``). Outside a git
+checkout there is no history, and callers fall back to the build date.
 """
 
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
-def last_changed(root: Path, folders: tuple[str, ...] = ("content", "docs")) -> dict[str, str]:
-    """{path relative to root: YYYY-MM-DD of the newest commit that touched it}."""
+@dataclass
+class Commit:
+    short: str
+    date: str  # YYYY-MM-DD, committer date
+    subject: str
+    files: list[tuple[str, str]] = field(default_factory=list)  # (status letter, path)
+
+
+def read_log(root: Path, folders: tuple[str, ...] = ("content", "docs")) -> list[Commit]:
+    """Commits touching ``folders``, newest first; empty outside a git checkout."""
     try:
         log = subprocess.run(
-            ["git", "-C", str(root), "log", "--format=@%cs", "--name-only", "--", *folders],
+            ["git", "-C", str(root), "log", "--format=%x1e%h%x1f%cs%x1f%s", "--name-status", "--", *folders],
             capture_output=True,
             text=True,
             timeout=60,
             check=True,
         ).stdout
     except (OSError, subprocess.SubprocessError):
-        return {}
+        return []
+    commits = []
+    for chunk in log.split("\x1e")[1:]:
+        head, _, body = chunk.partition("\n")
+        short, day, subject = head.split("\x1f", 2)
+        files = [
+            (parts[0][:1], parts[-1]) for parts in (line.split("\t") for line in body.splitlines()) if len(parts) > 1
+        ]
+        commits.append(Commit(short, day, subject, files))
+    return commits
+
+
+def last_changed(commits: list[Commit]) -> dict[str, str]:
+    """{path: YYYY-MM-DD of the newest commit that touched it}."""
     dates: dict[str, str] = {}
-    current = ""
-    for line in log.splitlines():
-        if line.startswith("@"):
-            current = line[1:]
-        elif line and line not in dates:
-            dates[line] = current  # the log runs newest first: the first date seen is the latest
+    for commit in commits:  # newest first: the first date seen for a path is its latest
+        for _, path in commit.files:
+            dates.setdefault(path, commit.date)
     return dates
 
 

@@ -25,13 +25,13 @@ from . import __version__
 from .casebook import Casebook
 from .errors import ContentError
 from .export import downloads_context, export_files
-from .history import last_changed, updated
+from .history import last_changed, read_log, updated
 from .offline import SHIM, ZIP_NAME
 from .render import MONTHS, PageWriter, abbreviations, edit_paths, plain, redirects, render_page, render_site
 from .shortcodes import find
 from .structured import article, describe, sources_behind, structured_data
 from .timeline_svg import timeline_svg
-from .updates import atom_feed, read_history, updates_page
+from .updates import atom_feed, content_changes, updates_page
 from .urls import is_record_page, public_url
 from .validate import build_and_check
 
@@ -82,8 +82,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.site_base = (config.site_url or "/").rstrip("/") + "/"
         self.structured = structured_data(self.book, config.site_url or "")
         root = Path(config.config_file_path).parent
-        self.dates = last_changed(root)
-        changes = read_history(root)
+        commits = read_log(root)  # the one git call of a build: dates and content changes
+        self.dates = last_changed(commits)
+        changes = content_changes(commits)
         self.pages["updates.md"] = updates_page(self.book, changes)
         self.feed = atom_feed(self.book, changes, config.site_url or "/", config.site_name)
         self.structured["updates.md"] = article(

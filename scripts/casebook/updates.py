@@ -1,18 +1,18 @@
 """What changed in the content, and when: a page and an Atom feed, from the git history of content/.
 
 Educators who teach from a lesson need to know when the facts under it were added or corrected.
-The history is read once per build (`read_history`, the only part that runs git); turning it into
-a page and a feed is pure.
+The history comes from ``history.read_log`` (one git call per build); turning it into a page and
+a feed is pure.
 """
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .casebook import Casebook
+from .history import Commit, read_log
 from .load import LAYOUT
 from .urls import page_of, public_url
 
@@ -37,43 +37,23 @@ def _record_of(path: str) -> tuple[str, str] | None:
     return None
 
 
-def read_history(root: Path, limit: int = 200) -> list[Change]:
-    """Content changes, newest first; empty outside a git checkout."""
-    try:
-        log = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(root),
-                "log",
-                f"-{limit}",
-                "--format=%x1e%h%x1f%cs%x1f%s",
-                "--name-status",
-                "--",
-                "content",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
+def content_changes(commits: list[Commit], limit: int = 200) -> list[Change]:
+    """The commits that changed records, newest first, with what each did to which record."""
     changes = []
-    for chunk in log.split("\x1e")[1:]:
-        head, _, body = chunk.partition("\n")
-        commit, day, message = head.split("\x1f", 2)
-        change = Change(day, message, commit)
-        for line in body.splitlines():
-            parts = line.split("\t")
-            if len(parts) < 2:
-                continue
-            found = _record_of(parts[-1])
+    for commit in commits:
+        change = Change(commit.date, commit.subject, commit.short)
+        for status, path in commit.files:
+            found = _record_of(path)
             if found:
-                change.records.append((*found, ACTIONS.get(parts[0][:1], "changed")))
+                change.records.append((*found, ACTIONS.get(status, "changed")))
         if change.records:
             changes.append(change)
-    return changes
+    return changes[:limit]
+
+
+def read_history(root: Path) -> list[Change]:
+    """Content changes from the git history under ``root``; empty outside a git checkout."""
+    return content_changes(read_log(root, ("content",)))
 
 
 def _label(book: Casebook, kind: str, record_id: str) -> tuple[str, str | None]:
