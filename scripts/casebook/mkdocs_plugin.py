@@ -1,4 +1,5 @@
-"""MkDocs adapter: load the case once per build, add the rendered pages in memory, cite from docs.
+"""MkDocs adapter: load the case once per build, add the rendered pages and data files in memory,
+expand citations in hand-written pages, and write each page's structured data and link-preview tags.
 
 Nothing is written into ``docs/``: generated pages are ``File.generated`` objects, so ``mkdocs
 serve`` never loops on its own output, and a deleted record leaves no stale page behind.
@@ -81,7 +82,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.abbreviations = abbreviations(self.book)
         self.site_base = (config.site_url or "/").rstrip("/") + "/"
         self.structured = structured_data(self.book, config.site_url or "")
-        root = Path(config.config_file_path).parent
         commits = read_log(root)  # the one git call of a build: dates and content changes
         self.dates = last_changed(commits)
         changes = content_changes(commits)
