@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .model import Record
+from .model import Fact, Law, Quote, Record, Source
 
 R = TypeVar("R", bound=Record)
 
@@ -51,3 +52,18 @@ class Casebook:
         backlinks = self.cited_by[target]
         if source not in backlinks and source != target:
             backlinks.append(source)
+
+    def sources_behind(self, ids: Iterable[str]) -> list[Source]:
+        """The sources a set of records rests on: sources themselves, and those cited by facts, quotes, laws."""
+        found: dict[str, None] = {}
+        for record_id in ids:
+            record = self.records.get(record_id)
+            if isinstance(record, Source):
+                found[record.id] = None
+            elif isinstance(record, Fact):
+                found.update(dict.fromkeys(c.source for c in record.sources))
+            elif isinstance(record, Quote):
+                found[record.source] = None
+            elif isinstance(record, Law):
+                found.update(dict.fromkeys(record.sources))
+        return [s for s in (self.records.get(i) for i in found) if isinstance(s, Source)]

@@ -30,7 +30,7 @@ from .history import last_changed, read_log, updated
 from .offline import SHIM, ZIP_NAME
 from .render import MONTHS, PageWriter, abbreviations, edit_paths, plain, redirects, render_page, render_site
 from .shortcodes import find
-from .structured import article, describe, sources_behind, structured_data
+from .structured import article, describe, structured_data
 from .timeline_svg import timeline_svg
 from .updates import atom_feed, content_changes, updates_page
 from .urls import is_record_page, public_url
@@ -170,7 +170,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         else:
             description = page.meta.get("description") or _first_paragraph(markdown)
             source = f"docs/{path}"
-            cited = sources_behind(self.book, (code.id for code in find(markdown)))
+            cited = self.book.sources_behind(code.id for code in find(markdown))
             writer = PageWriter(self.book, path, None)
             markdown = writer.md(markdown)
             notes = writer.footnotes()

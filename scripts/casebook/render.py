@@ -13,11 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from pydantic import BaseModel
 
 from . import shortcodes
 from .casebook import Casebook
-from .model import THEMES, Citation, Fact, Law, Lesson, Misconception, Quote, Record, Source
+from .model import THEMES, Citation, Fact, Lesson, Misconception, Quote, Record, Source
 from .urls import OWN_PAGES, SHARED_PAGES, instructor_page, page_of, relative
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -214,28 +213,11 @@ class PageWriter:
 
     def lesson_sources(self, lesson: Lesson) -> list[Source]:
         """Every source a lesson rests on: cited directly, or through the facts, quotes and laws it uses."""
-        found: dict[str, None] = {}
-
-        def visit(record_id: str) -> None:
-            record = self.book.get(record_id)
-            if isinstance(record, Source):
-                found[record.id] = None
-            elif isinstance(record, Fact):
-                for citation in record.sources:
-                    found[citation.source] = None
-            elif isinstance(record, Quote):
-                found[record.source] = None
-            elif isinstance(record, Law):
-                for source in record.sources:
-                    found[source] = None
-
-        for objective in lesson.objectives:
-            for record_id in objective.evidence:
-                visit(record_id)
-        for record_id in (*lesson.materials, *(c.id for t in _texts(lesson) for c in shortcodes.find(t))):
-            visit(record_id)
-        sources = [self.book.get(s) for s in found]
-        return sorted(sources, key=lambda s: (s.publisher, s.published))  # type: ignore[attr-defined]
+        cited = [
+            c.id for _, text in shortcodes.texts_with_shortcodes(lesson.model_dump()) for c in shortcodes.find(text)
+        ]
+        ids = [*(e for o in lesson.objectives for e in o.evidence), *lesson.materials, *cited]
+        return sorted(self.book.sources_behind(ids), key=lambda s: (s.publisher, s.published))
 
     # other helpers ----------------------------------------------------
     @staticmethod
@@ -282,17 +264,6 @@ PAGE_TITLES = {
     "lessons/index.md": "Lessons",
     "about/method.md": "How this site works",
 }
-
-
-def _texts(value: object) -> list[str]:
-    """Every string inside a record (for the shortcodes its Markdown fields cite)."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, BaseModel):
-        return [t for name in type(value).model_fields for t in _texts(getattr(value, name))]
-    if isinstance(value, list | tuple):
-        return [t for item in value for t in _texts(item)]
-    return []
 
 
 @lru_cache(maxsize=1)

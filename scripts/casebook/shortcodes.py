@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 SHORTCODE = re.compile(r"\[\[([a-z]+):([^\]|\s]+)(?:\|([^\]\n]+))?\]\]")
 # Code is left alone, so documentation can show the syntax itself.
@@ -56,3 +57,16 @@ def line_of(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return line, column
+
+
+def texts_with_shortcodes(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(data path, text) for every string inside dumped record data that contains a ``[[``."""
+    if isinstance(value, str):
+        if "[[" in value:
+            yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from texts_with_shortcodes(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from texts_with_shortcodes(item, (*path, index))

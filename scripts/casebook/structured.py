@@ -7,10 +7,8 @@ glossary, LearningResource for lessons.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from .casebook import Casebook
-from .model import Event, Fact, Law, Lesson, Organisation, Person, Quote, Source, Term
+from .model import Event, Law, Lesson, Organisation, Person, Source, Term
 from .render import plain
 from .shortcodes import find
 from .urls import instructor_page, page_of, public_url
@@ -24,22 +22,6 @@ def _url(base: str, record_or_page: object) -> str:
         return base + public_url(record_or_page)
     page, anchor = page_of(record_or_page)  # type: ignore[arg-type]
     return base + public_url(page) + (f"#{anchor}" if anchor else "")
-
-
-def sources_behind(book: Casebook, ids: Iterable[str]) -> list[Source]:
-    """The sources a set of records rests on: sources themselves, and those cited by facts, quotes, laws."""
-    found: dict[str, None] = {}
-    for record_id in ids:
-        record = book.records.get(record_id)
-        if isinstance(record, Source):
-            found[record.id] = None
-        elif isinstance(record, Fact):
-            found.update(dict.fromkeys(c.source for c in record.sources))
-        elif isinstance(record, Quote):
-            found[record.source] = None
-        elif isinstance(record, Law):
-            found.update(dict.fromkeys(record.sources))
-    return [book.get(s) for s in found if s in book.records]  # type: ignore[misc]
 
 
 def citation(source: Source) -> dict[str, object]:
@@ -128,7 +110,7 @@ def structured_data(book: Casebook, site_url: str = "") -> dict[str, dict[str, o
         case = cases[0]
         cited = [c.id for text in (case.summary, case.status) for c in find(text)] + list(case.key_facts)
         out["case/index.md"] = article(
-            case.title, _url(base, "case/index.md"), plain(case.summary, 300), sources_behind(book, cited), None
+            case.title, _url(base, "case/index.md"), plain(case.summary, 300), book.sources_behind(cited), None
         )
     for page, title, ids in (
         ("case/facts.md", "Facts by topic", [f.id for f in facts]),
@@ -145,7 +127,7 @@ def structured_data(book: Casebook, site_url: str = "") -> dict[str, dict[str, o
             [i for m in book.of_kind("misconception") for i in (*m.facts, *m.sources)],
         ),
     ):
-        out[page] = article(title, _url(base, page), "", sources_behind(book, ids), None)
+        out[page] = article(title, _url(base, page), "", book.sources_behind(ids), None)
     events = sorted(book.of_kind("event"), key=lambda e: e.date)
     out["case/timeline.md"] = {
         "@context": CONTEXT,
@@ -168,32 +150,23 @@ def structured_data(book: Casebook, site_url: str = "") -> dict[str, dict[str, o
             if isinstance(e, Event)
         ],
     }
-    out["case/people.md"] = _graph(
-        [
-            {
-                "@type": "Person",
-                "name": p.name,
-                "alternateName": p.aliases,
-                "description": plain(p.summary),
-                "url": _url(base, p),
-            }
-            for p in book.of_kind("person")
-            if isinstance(p, Person)
-        ]
-    )
-    out["case/organisations.md"] = _graph(
-        [
-            {
-                "@type": "Organization",
-                "name": o.name,
-                "alternateName": o.aliases,
-                "description": plain(o.summary),
-                "url": _url(base, o),
-            }
-            for o in book.of_kind("organisation")
-            if isinstance(o, Organisation)
-        ]
-    )
+    for page, kind, schema_type in (
+        ("case/people.md", "person", "Person"),
+        ("case/organisations.md", "organisation", "Organization"),
+    ):
+        out[page] = _graph(
+            [
+                {
+                    "@type": schema_type,
+                    "name": r.name,
+                    "alternateName": r.aliases,
+                    "description": plain(r.summary),
+                    "url": _url(base, r),
+                }
+                for r in book.of_kind(kind)
+                if isinstance(r, Person | Organisation)
+            ]
+        )
     out["glossary.md"] = {
         "@context": CONTEXT,
         "@type": "DefinedTermSet",

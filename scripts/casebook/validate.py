@@ -133,18 +133,6 @@ def _walk(value: Any, pattern: list[str], path: tuple[str | int, ...]) -> Iterat
         yield from _walk(getattr(value, head, None), rest, (*path, head))
 
 
-def _strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(value, str):
-        if "[[" in value:
-            yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))
-
-
 def _a(noun: str) -> str:
     return ("an " if noun[0] in "aeiou" else "a ") + noun
 
@@ -181,7 +169,7 @@ def resolve_references(book: Casebook) -> list[Diagnostic]:
                 problems.append(Diagnostic(origin.file, dotted(path), problem, fix, data_path=origin.data_path + path))
         if not origin.has_shortcodes:
             continue
-        for path, text in _strings(record.model_dump(exclude_defaults=True), ()):
+        for path, text in shortcodes.texts_with_shortcodes(record.model_dump(exclude_defaults=True)):
             for code in shortcodes.find(text):
                 problem = check_shortcode(book, code)
                 if problem is None:
