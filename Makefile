@@ -15,7 +15,7 @@ $(NODE_TOOLS): tests/browser/package.json tests/browser/package-lock.json
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[net,test]'
 	touch $(STAMP)
 
 ## serve: run the site at http://127.0.0.1:8000, rebuilding when content/, docs/ or mkdocs.yml change
@@ -41,7 +41,7 @@ build: $(STAMP)
 offline: $(STAMP) build/vendor/iframe-worker/shim/index.js
 	rm -rf .offline-staging
 	CASEBOOK_OFFLINE=true $(BIN)/mkdocs build --strict --site-dir .offline-staging
-	$(BIN)/python -m casebook.offline .offline-staging build/casebook-offline.zip
+	$(BIN)/python -m casebook.outputs.offline .offline-staging build/casebook-offline.zip
 	rm -rf .offline-staging
 
 # Material's offline build loads this small MIT-licensed shim from a CDN; fetch it from npm instead.
@@ -52,8 +52,8 @@ build/vendor/iframe-worker/shim/index.js:
 
 ## bench: time the pipeline on synthetic content and the plugin against a plain build
 bench: $(STAMP) $(NODE_TOOLS)
-	$(BIN)/python -m casebook.bench
-	$(BIN)/python -m casebook.bench_browser
+	PYTHONPATH=scripts $(BIN)/python -m bench.pipeline
+	PYTHONPATH=scripts $(BIN)/python -m bench.browser
 
 clean:
 	rm -rf $(VENV) site .site-staging .offline-staging build bench-results

@@ -6,13 +6,14 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from casebook import cli
-from casebook.shortcodes import SHORTCODE
+from casebook.adapters import cli
+from casebook.core.shortcodes import SHORTCODE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = Path(__file__).parent / "fixtures" / "seed"
@@ -34,7 +35,7 @@ def project(tmp_path: Path) -> Path:
     """A throwaway project: mkdocs.yml, the real docs/ and a copy of the small seed content.
 
     Citations in the real pages of records the seed does not have are dropped, so the pages build
-    against the seed; the real pages with the real content are built by test_build.real_site.
+    against the seed; the real pages with the real content are built once per run by the real_site fixture.
     """
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     theme = ROOT / "scripts" / "casebook" / "theme"  # mkdocs.yml's theme.custom_dir
@@ -72,3 +73,37 @@ def offline_zip() -> Path:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return ROOT / "build" / "casebook-offline.zip"
+
+
+def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    """A strict MkDocs build of ``project`` into ``site``, in a fresh process."""
+    # Never pass -v: in MkDocs 1.6.1 it turns anchor validation off.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once per test run from the repository's own content and shared by every test."""
+    site = tmp_path_factory.mktemp("real") / "site"
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
+
+
+BUILDING_FIXTURES = {"real_site", "site_dir", "offline_zip"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs a built site carries the `build` marker, so `-m "not build"` stays fast."""
+    for item in items:
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.build)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -12,37 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from casebook.errors import ContentError
-from casebook.permalinks import LIST_FILE, collect, read_list
-from casebook.validate import build_case
+from casebook.core.errors import ContentError
+from casebook.core.validate import build_case
+from casebook.outputs.permalinks import LIST_FILE, collect, read_list
 
-from .conftest import ROOT
+from .conftest import ROOT, mkdocs_build
 
 pytestmark = pytest.mark.build
-MKDOCS = [sys.executable, "-m", "mkdocs"]
-
-
-def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    # Never pass -v: in MkDocs 1.6.1 it turns anchor validation off.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [*MKDOCS, "build", "--strict", "--site-dir", str(site)],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once per test run from the repository's own content."""
-    site = tmp_path_factory.mktemp("real") / "site"
-    result = mkdocs_build(ROOT, site)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return site
 
 
 def test_real_site_builds_strict(real_site: Path) -> None:

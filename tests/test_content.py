@@ -7,13 +7,13 @@ from collections import Counter
 
 import pytest
 
-from casebook.casebook import Casebook
-from casebook.model import Fact, Person, Quote
-from casebook.render import render_site
-from casebook.validate import build_and_check
-from casebook.wording import unattributed_claims
+from casebook.core.book import Casebook
+from casebook.core.model import Fact, Person, Quote
+from casebook.core.validate import build_and_check
+from casebook.render.markdown import render_site
 
 from .conftest import ROOT
+from .support.wording import unattributed_claims
 
 ATTRIBUTION = re.compile(
     r"\b(?:allege[sd]?|prosecutors|complaint|according to|charging|the (?:Justice )?Department)\b", re.I

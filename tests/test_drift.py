@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from casebook import drift
-from casebook.drift import closest_passage, differences, excerpt_found, normalise_text, visible_text
-from casebook.http import SourceRef
+from casebook.net import verify_sources as drift
+from casebook.net.client import SourceRef
+from casebook.net.verify_sources import closest_passage, differences, excerpt_found, normalise_text, visible_text
 
-from .httpfixtures import LocalServer, refused_url
+from .support.servers import LocalServer, refused_url
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 FAST: dict[str, Any] = {"delay": 0.0, "timeout": 0.5, "retries": 1, "backoff": 0.01, "quiet": True}

@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from casebook.load import LAYOUT
-from casebook.schema import SCHEMA_DIR, editor_mapping, schema_files
+from casebook.core.load import LAYOUT
+from casebook.core.schema import SCHEMA_DIR, editor_mapping, schema_files
 
 from .conftest import ROOT
 

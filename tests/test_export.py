@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from casebook.casebook import Casebook, Origin
-from casebook.export import FACT_COLUMNS, SOURCE_COLUMNS, bibtex_escape, downloads_context, export_files
-from casebook.model import Source
-from casebook.render import PageWriter, environment
-from casebook.validate import build_case
+from casebook.core.book import Casebook, Origin
+from casebook.core.model import Source
+from casebook.core.validate import build_case
+from casebook.outputs.exports import FACT_COLUMNS, SOURCE_COLUMNS, bibtex_escape, downloads_context, export_files
+from casebook.render.markdown import PageWriter, environment
 
 from .conftest import ROOT
 

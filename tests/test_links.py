@@ -14,10 +14,11 @@ from typing import Any
 import httpx
 import pytest
 
-from casebook import links
-from casebook.http import FetchOptions, ResultCache, SourceRef, describe_error, parse_retry_after
+from casebook.core.model import Source
+from casebook.net import links
+from casebook.net.client import FetchOptions, ResultCache, SourceRef, describe_error, parse_retry_after
 
-from .httpfixtures import LocalServer, ResetServer, refused_url
+from .support.servers import LocalServer, ResetServer, refused_url
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 # Small numbers keep the whole file to a few seconds while exercising every retry path.
@@ -293,9 +294,8 @@ def test_reports(server: LocalServer, tmp_path: Path) -> None:
 
 
 def test_accepts_model_sources(server: LocalServer, tmp_path: Path) -> None:
-    model = pytest.importorskip("casebook.model")
     # model_construct skips validation: the model (rightly) accepts only https URLs
-    record = model.Source.model_construct(
+    record = Source.model_construct(
         id="rec",
         url=server.add("/r", status=200),
         archive_url=server.add("/ra", status=200),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casebook.load import parse_yaml, read_text
-from casebook.locate import position
+from casebook.core.load import parse_yaml, read_text
+from casebook.core.locate import position
 
 
 def test_dates_and_words_stay_text() -> None:

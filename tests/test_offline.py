@@ -30,7 +30,7 @@ def test_offline_zip_holds_the_whole_site_for_file_urls(offline_zip: Path) -> No
 
 
 def test_offline_zip_is_reproducible(offline_zip: Path, tmp_path: Path) -> None:
-    from casebook.offline import pack
+    from casebook.outputs.offline import pack
 
     site = tmp_path / "site"
     with zipfile.ZipFile(offline_zip) as archive:

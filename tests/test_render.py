@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from casebook.errors import ContentError
-from casebook.render import abbreviations, human_date, render_site
-from casebook.validate import build_and_check, build_case
+from casebook.core.errors import ContentError
+from casebook.core.validate import build_and_check, build_case
+from casebook.render.markdown import abbreviations, human_date, render_site
 
 
 @pytest.fixture

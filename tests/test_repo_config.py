@@ -18,7 +18,7 @@ from typing import Any, get_args
 import pytest
 import yaml
 
-from casebook.model import FactStatus
+from casebook.core.model import FactStatus
 
 from .conftest import ROOT
 

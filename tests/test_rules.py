@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook.errors import ContentError
-from casebook.validate import build_case
+from casebook.core.errors import ContentError
+from casebook.core.validate import build_case
 
 
 def _edit(content: Path, rel: str, old: str, new: str) -> None:

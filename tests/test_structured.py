@@ -6,8 +6,6 @@ import json
 import re
 from pathlib import Path
 
-from .test_build import real_site  # noqa: F401 - the session's built site
-
 REQUIRED = {
     "Article": ("headline", "url", "dateModified"),
     "LearningResource": ("name", "url", "educationalLevel", "timeRequired", "teaches", "inLanguage"),
@@ -42,7 +40,7 @@ def _check(item: dict, where: str) -> None:
             _check(element["item"], where)
 
 
-def test_every_json_ld_block_parses_and_has_its_required_properties(real_site: Path) -> None:  # noqa: F811
+def test_every_json_ld_block_parses_and_has_its_required_properties(real_site: Path) -> None:
     seen = set()
     for page in real_site.rglob("index.html"):
         rel = page.relative_to(real_site).as_posix()
@@ -82,7 +80,7 @@ def test_every_json_ld_block_parses_and_has_its_required_properties(real_site: P
     assert all(e["item"]["@type"] == "Event" and e["item"]["startDate"] for e in timeline["itemListElement"])
 
 
-def test_pages_carry_link_preview_meta_and_a_citation_box(real_site: Path) -> None:  # noqa: F811
+def test_pages_carry_link_preview_meta_and_a_citation_box(real_site: Path) -> None:
     html = (real_site / "case/facts/index.html").read_text(encoding="utf-8")
     assert '<meta property="og:title" content="Facts by topic">' in html
     assert '<meta property="og:description" content="Every fact about the case' in html

@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from casebook.casebook import Casebook, Origin
-from casebook.model import Event
-from casebook.render import human_date
-from casebook.timeline_svg import ACCENT, timeline_svg
-from casebook.validate import build_case
+from casebook.core.book import Casebook, Origin
+from casebook.core.model import Event
+from casebook.core.validate import build_case
+from casebook.render.markdown import human_date
+from casebook.render.timeline_svg import ACCENT, timeline_svg
 
 from .conftest import ROOT
 

@@ -6,8 +6,8 @@ import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from casebook.updates import atom_feed, read_history, updates_page
-from casebook.validate import build_case
+from casebook.core.validate import build_case
+from casebook.outputs.feed import atom_feed, read_history, updates_page
 
 
 def _git(root: Path, *args: str) -> None:

@@ -14,8 +14,6 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,9 +22,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from casebook.bench_browser import PAGE_TYPES
-
 from ..conftest import ROOT
+from ..support.weights import PAGE_TYPES
 
 __all__ = ["PAGE_TYPES"]
 
@@ -70,20 +67,9 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built strict once for the browser tests."""
-    site = tmp_path_factory.mktemp("browser") / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return site
+def site_dir(real_site: Path) -> Path:
+    """The real site, built strict once per test run (tests/conftest.py) and shared with the browser tests."""
+    return real_site
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -1,5 +1,5 @@
 """The page-weight budget, checked on the built files (no browser): no page above 150 KB gzip,
-the search index excepted (it is reported by `python -m casebook.bench_browser`)."""
+the search index excepted (it is reported by `make bench`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 import shutil
 from pathlib import Path
 
-from casebook.bench_browser import BUDGET_GZIP, PAGE_TYPES, all_pages, page_weight
+from ..support.weights import BUDGET_GZIP, PAGE_TYPES, all_pages, page_weight
 
 
 def test_every_page_within_the_weight_budget(site_dir: Path) -> None:

@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import locate, rules, shortcodes
-from .casebook import Casebook, Origin
-from .errors import ContentError, Diagnostic, dotted
-from .load import LAYOUT, RawRecord, load_content
-from .model import MODELS, Record
+from casebook.core import locate, rules, shortcodes
+from casebook.core.book import Casebook, Origin
+from casebook.core.errors import ContentError, Diagnostic, dotted
+from casebook.core.load import LAYOUT, RawRecord, load_content
+from casebook.core.model import MODELS, Record
 
 # ---------------------------------------------------------------- schema errors
 

@@ -1,4 +1,4 @@
-"""Browser-side figures (`python -m casebook.bench_browser`): numbers to record, not timed tests.
+"""Browser-side figures (`python -m bench.browser`): numbers to record, not timed tests.
 
 1. Page weight of each page type: what a first visit fetches (HTML, CSS, JS, fonts, other), raw and
    gzip, and the search index (fetched by every first visit too, reported apart). Budget: no page
@@ -14,203 +14,25 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import gzip
-import http.server
-import io
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository: tests.support is shared
+
+
+from tests.support.servers import serve
+from tests.support.weights import BUDGET_GZIP, PAGE_TYPES, SEARCH_INDEX, all_pages, page_weight
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_PROJECT = ROOT / "tests" / "browser"
 CHROMIUM_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
-BUDGET_GZIP = 150 * 1024
-
-# One page of each type the site has (the browser tests use the same list).
-PAGE_TYPES = {
-    "home": "/",
-    "case-overview": "/case/",
-    "timeline": "/case/timeline/",
-    "facts": "/case/facts/",
-    "quotes": "/case/quotes/",
-    "people": "/case/people/",
-    "sources": "/sources/",
-    "explainer": "/topics/insider-risk/",
-    "law": "/laws/prc-national-intelligence-law/",
-    "glossary": "/glossary/",
-    "lesson": "/lessons/insider-risk-tabletop/",
-    "lessons-index": "/lessons/",
-}
-SEARCH_INDEX = "search/search_index.json"
-
-
-# --- page weight -------------------------------------------------------------------------------
-
-
-class _Assets(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[tuple[str, str]] = []  # (kind, url)
-        self._in_config = False
-        self.config = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        rel = a.get("rel", "").split()
-        if tag == "link" and "stylesheet" in rel and a.get("href"):
-            self.found.append(("css", a["href"]))
-        elif tag == "link" and "icon" in rel and a.get("href"):
-            self.found.append(("other", a["href"]))
-        elif tag == "link" and "preload" in rel and a.get("as") == "font":
-            self.found.append(("fonts", a["href"]))
-        elif tag == "script" and a.get("src"):
-            self.found.append(("js", a["src"]))
-        elif tag in ("img", "source") and a.get("src") and a.get("loading") != "lazy":
-            self.found.append(("other", a["src"]))
-        self._in_config = tag == "script" and a.get("id") == "__config"
-
-    def handle_data(self, data: str) -> None:
-        if self._in_config:
-            self.config += data
-
-    def handle_endtag(self, tag: str) -> None:
-        self._in_config = False
-
-
-def _gz(data: bytes) -> int:
-    return len(gzip.compress(data, compresslevel=6, mtime=0))
-
-
-@functools.lru_cache(maxsize=512)
-def _file_sizes(path: Path) -> tuple[int, int]:
-    data = path.read_bytes()
-    return len(data), _gz(data)
-
-
-def page_weight(site: Path, page: str) -> dict[str, object]:
-    """Bytes a first visit to `page` (a site path such as '/case/') fetches, by kind, raw and gzip.
-
-    Found statically, as the browser would: the HTML, its stylesheets, scripts and icon, the fonts
-    the stylesheets load, Material's search worker and the sitemap its instant navigation reads.
-    The search index is counted apart (`search_index`), outside the totals.
-    """
-    html_file = site / page.lstrip("/") / "index.html" if page.endswith("/") else site / page.lstrip("/")
-    base = "http://site" + page
-    parser = _Assets()
-    parser.feed(html_file.read_text(encoding="utf-8"))
-    found = [("html", page), *parser.found]
-    config = json.loads(parser.config) if parser.config.strip() else {}
-    if config.get("search"):
-        found.append(("js", urljoin(urljoin(base, config.get("base", ".") + "/"), config["search"])))
-    if "navigation.instant" in config.get("features", []):
-        found.append(("other", urljoin(urljoin(base, config.get("base", ".") + "/"), "sitemap.xml")))
-    for kind, url in list(found):
-        if kind == "css":
-            css = _resolve(site, urljoin(base, url))
-            if css:
-                for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8", errors="replace")):
-                    if re.search(r"\.(woff2?|ttf|otf|eot)(\?|#|$)", ref):
-                        found.append(("fonts", urljoin(urljoin(base, url), ref)))
-    totals = {kind: [0, 0] for kind in ("html", "css", "js", "fonts", "other")}
-    external, seen = [], set()
-    for kind, url in found:
-        absolute = urljoin(base, url)
-        if urlsplit(absolute).netloc != "site":
-            external.append(absolute)
-            continue
-        target = _resolve(site, absolute)
-        if target is None or target in seen:
-            continue
-        seen.add(target)
-        raw, packed = _file_sizes(target)
-        totals[kind][0] += raw
-        totals[kind][1] += packed
-    index_raw, index_gzip = _file_sizes(site / SEARCH_INDEX)
-    return {
-        "page": page,
-        **{f"{kind}_raw": v[0] for kind, v in totals.items()},
-        **{f"{kind}_gzip": v[1] for kind, v in totals.items()},
-        "total_raw": sum(v[0] for v in totals.values()),
-        "total_gzip": sum(v[1] for v in totals.values()),
-        "search_index_raw": index_raw,
-        "search_index_gzip": index_gzip,
-        "external": external,
-    }
-
-
-def _resolve(site: Path, url: str) -> Path | None:
-    path = urlsplit(url).path
-    target = site / path.lstrip("/")
-    if path.endswith("/"):
-        target = target / "index.html"
-    return target if target.is_file() else None
-
-
-def all_pages(site: Path) -> list[str]:
-    """Every HTML page of the site as a site path; redirect stubs (no stylesheet) excepted."""
-    pages = []
-    for html in sorted(site.rglob("*.html")):
-        if 'http-equiv="refresh"' in html.read_text(encoding="utf-8", errors="replace")[:2000]:
-            continue
-        rel = html.relative_to(site).as_posix()
-        pages.append("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel))
-    return pages
-
-
-# --- serving ----------------------------------------------------------------------------------
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _GzipHandler(_QuietHandler):
-    """Static files, gzipped for clients that accept it, as GitHub Pages and most hosts serve them."""
-
-    def send_head(self):  # type: ignore[override]
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            if not urlsplit(self.path).path.endswith("/"):
-                return super().send_head()  # the redirect to the address with a slash
-            path = path / "index.html"
-        accepts = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not (accepts and path.is_file() and path.suffix in {".html", ".css", ".js", ".json", ".xml", ".svg"}):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-@contextlib.contextmanager
-def serve(site: Path, gzipped: bool = True) -> Iterator[str]:
-    """Serve `site` on 127.0.0.1 (a free port); yields the origin."""
-    handler = _GzipHandler if gzipped else _QuietHandler
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
 
 # --- Lighthouse --------------------------------------------------------------------------------
 
@@ -310,8 +132,8 @@ def measure_build(project: Path, site: Path) -> dict[str, float]:
 
 def synthetic_project(dest: Path, facts: int) -> None:
     """mkdocs.yml, the theme, the real docs/ (citations and links dropped) and synthetic content."""
-    from .shortcodes import SHORTCODE
-    from .synthetic import generate
+    from bench.synthetic import generate
+    from casebook.core.shortcodes import SHORTCODE
 
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", dest / "docs")
@@ -367,7 +189,7 @@ def build_real_site(dest: Path) -> Path:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m casebook.bench_browser", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.browser", description=__doc__)
     parser.add_argument("--site", type=Path, help="a built site to measure (default: build the real one)")
     parser.add_argument("--lighthouse-runs", type=int, default=1, help="runs per page type and preset (0: skip)")
     parser.add_argument("--sizes", default="75,750,7500", help="synthetic fact counts for build growth ('': skip)")

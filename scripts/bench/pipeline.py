@@ -33,14 +33,15 @@ def _bare_parse(content: Path) -> None:
 
 
 def _pipeline(content: Path) -> None:
-    from .render import render_site
-    from .validate import build_case
+    from casebook.core.validate import build_case
+    from casebook.render.markdown import render_site
 
     render_site(build_case(content))
 
 
 def _measure_here(what: str, content: Path) -> dict[str, float]:
-    from . import render, validate  # noqa: F401 - imports are not part of what is measured
+    from casebook.core import validate  # noqa: F401 - imports are not part of what is measured
+    from casebook.render import markdown  # noqa: F401 - imports are not part of what is measured
 
     start = time.perf_counter()
     {"parse": _bare_parse, "pipeline": _pipeline}[what](content)
@@ -50,7 +51,8 @@ def _measure_here(what: str, content: Path) -> dict[str, float]:
 
 def _measure(what: str, content: Path) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, "-m", "casebook.bench", "--measure", what, str(content)],
+        [sys.executable, "-m", "bench.pipeline", "--measure", what, str(content)],
+        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
         capture_output=True,
         text=True,
     )
@@ -64,7 +66,7 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
 
 
 def bench_pipeline(sizes: list[int], repeats: int) -> list[dict[str, object]]:
-    from .synthetic import generate
+    from bench.synthetic import generate
 
     rows = []
     for size in sizes:
@@ -101,7 +103,7 @@ def _static_project(dest: Path) -> None:
     """
     from mkdocs.config import load_config
 
-    from .render import PageWriter
+    from casebook.render.markdown import PageWriter
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     plugin = config.plugins["casebook"]
@@ -164,7 +166,7 @@ def bench_plugin(repeats: int) -> dict[str, object]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m casebook.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.pipeline", description=__doc__)
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")

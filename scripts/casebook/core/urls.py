@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from functools import lru_cache
 
-from .model import Record
+from casebook.core.model import Record
 
 # kind -> page (Markdown path under docs/); records of these kinds are anchors on that page
 SHARED_PAGES: dict[str, str] = {

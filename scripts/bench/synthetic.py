@@ -89,3 +89,9 @@ def generate(out: Path, facts: int, seed: int = 7) -> None:
         for i in range(0, facts, 10)
     )
     (out / "timeline.yml").write_text(events or "[]\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    generate(Path(sys.argv[1]), int(sys.argv[2]))

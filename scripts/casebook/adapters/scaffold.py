@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .load import LAYOUT
+from casebook.core.load import LAYOUT
 
 STUBS: dict[str, str] = {
     "fact": """\

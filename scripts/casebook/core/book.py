@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .model import Fact, Law, Quote, Record, Source
+from casebook.core.model import Fact, Law, Quote, Record, Source
 
 R = TypeVar("R", bound=Record)
 

@@ -22,19 +22,28 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import __version__
-from .casebook import Casebook
-from .errors import ContentError
-from .export import downloads_context, export_files
-from .history import last_changed, read_log, updated
-from .offline import SHIM, ZIP_NAME
-from .render import MONTHS, PageWriter, abbreviations, edit_paths, plain, redirects, render_page, render_site
-from .shortcodes import find
-from .structured import article, describe, structured_data
-from .timeline_svg import timeline_svg
-from .updates import atom_feed, content_changes, updates_page
-from .urls import is_record_page, public_url
-from .validate import build_and_check
+from casebook import __version__
+from casebook.core.book import Casebook
+from casebook.core.errors import ContentError
+from casebook.core.shortcodes import find
+from casebook.core.urls import is_record_page, public_url
+from casebook.core.validate import build_and_check
+from casebook.outputs.exports import downloads_context, export_files
+from casebook.outputs.feed import atom_feed, content_changes, updates_page
+from casebook.outputs.history import last_changed, read_log, updated
+from casebook.outputs.jsonld import article, describe, structured_data
+from casebook.outputs.offline import SHIM, ZIP_NAME
+from casebook.render.markdown import (
+    MONTHS,
+    PageWriter,
+    abbreviations,
+    edit_paths,
+    plain,
+    redirects,
+    render_page,
+    render_site,
+)
+from casebook.render.timeline_svg import timeline_svg
 
 
 class CasebookConfig(Config):

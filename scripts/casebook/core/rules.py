@@ -16,10 +16,10 @@ import hashlib
 import re
 from collections.abc import Iterator
 
-from .casebook import Casebook
-from .errors import Diagnostic, dotted
-from .model import Event, Fact, Law, Lesson, Quote, Source
-from .textnorm import normalise_text
+from casebook.core.book import Casebook
+from casebook.core.errors import Diagnostic, dotted
+from casebook.core.model import Event, Fact, Law, Lesson, Quote, Source
+from casebook.core.textnorm import normalise_text
 
 MAX_EXCERPT_WORDS = 50
 OFFICIAL_SOURCE_TYPES = ("court", "government")

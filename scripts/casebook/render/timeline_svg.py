@@ -17,9 +17,9 @@ import textwrap
 from collections import Counter
 from xml.sax.saxutils import escape
 
-from .casebook import Casebook
-from .model import Event
-from .render import human_date
+from casebook.core.book import Casebook
+from casebook.core.model import Event
+from casebook.render.markdown import human_date
 
 WIDTH = 800
 ACCENT = "#367ee2"  # contrast 4.0:1 on #ffffff and 4.0:1 on #1e2129

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin
 
-from .casebook import Casebook
+from casebook.core.book import Casebook
 
 LIST_FILE = Path("tests") / "published-urls.txt"
 _ID = re.compile(r'\sid="([^"]+)"')

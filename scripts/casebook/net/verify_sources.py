@@ -22,7 +22,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 
-from .http import (
+from casebook.core.textnorm import normalise_text
+from casebook.net.client import (
     Fetcher,
     FetchError,
     FetchOptions,
@@ -36,7 +37,6 @@ from .http import (
     utc_now,
     write_text,
 )
-from .textnorm import normalise_text
 
 Verdict = Literal["verified", "changed", "unreachable", "no-excerpts"]
 VERDICTS: tuple[Verdict, ...] = ("changed", "unreachable", "verified", "no-excerpts")
@@ -526,7 +526,7 @@ def main(
 ) -> int:
     """Check every source's excerpts against its page; write the reports; return the exit code.
 
-    sources: ``casebook.model.Source`` records (or ``SourceRef``s, or anything with id/url/archive_url/excerpts).
+    sources: ``casebook.core.model.Source`` records (or ``SourceRef``s, or anything with id/url/archive_url/excerpts).
     out_dir: where ``sources-report.md`` and ``sources-report.json`` are written.
     cache_file: JSON cache (section ``sources``; may be shared with links). A verdict is reused for
         ``max_age_hours`` (default 24; 0 disables) unless the source's URLs or excerpts changed;

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Diagnostic
+from casebook.core.errors import Diagnostic
 
 
 @lru_cache(maxsize=64)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from .http import (
+from casebook.net.client import (
     Fetcher,
     FetchError,
     FetchOptions,
@@ -309,7 +309,7 @@ def main(
 ) -> int:
     """Check every source's ``url`` and ``archive_url``; write the reports; return the exit code.
 
-    sources: ``casebook.model.Source`` records (or ``SourceRef``s, or anything with id/url/archive_url).
+    sources: ``casebook.core.model.Source`` records (or ``SourceRef``s, or anything with id/url/archive_url).
     out_dir: where ``links-report.md`` and ``links-report.json`` are written.
     cache_file: JSON cache of recent results (section ``links``; may be shared with verify-sources).
     now: the time of the check (tests pass it to move the clock); defaults to the current UTC time.

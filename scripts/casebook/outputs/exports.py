@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from . import shortcodes
-from .casebook import Casebook
-from .model import Event, Fact, Quote, Record, Source
-from .render import STATUS_LABELS, human_date
-from .urls import page_of, public_url
+from casebook.core import shortcodes
+from casebook.core.book import Casebook
+from casebook.core.model import Event, Fact, Quote, Record, Source
+from casebook.core.urls import page_of, public_url
+from casebook.render.markdown import STATUS_LABELS, human_date
 
 GENERATED_FROM = "casebook content"
 SCHEMA_PATH = "schemas/exports/"

@@ -8,8 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import ContentError
-from .validate import build_and_check, build_case
+from casebook.core.errors import ContentError
+from casebook.core.validate import build_and_check, build_case
 
 
 def _write_atomically(out: Path, files: dict[str, str]) -> None:
@@ -44,7 +44,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from .render import render_site
+    from casebook.render.markdown import render_site
 
     book = build_case(args.content)
     pages = render_site(book)
@@ -54,8 +54,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .load import load_content
-    from .scaffold import free_id, new_record
+    from casebook.adapters.scaffold import free_id, new_record
+    from casebook.core.load import load_content
 
     taken = {str(r.data.get("id")) for r in load_content(args.content).records}
     record_id = free_id(args.content, args.kind, args.id, taken)
@@ -68,7 +68,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
-    from .schema import write
+    from casebook.core.schema import write
 
     for path in write(Path(".")):
         print(f"updated {path}")
@@ -76,7 +76,7 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 
 
 def cmd_permalinks(args: argparse.Namespace) -> int:
-    from .permalinks import LIST_FILE, collect, read_list, write_list
+    from casebook.outputs.permalinks import LIST_FILE, collect, read_list, write_list
 
     book = build_case(args.content)
     current = collect(args.site, book)
@@ -106,14 +106,14 @@ def _network_options(args: argparse.Namespace) -> dict[str, object]:
 
 
 def cmd_links(args: argparse.Namespace) -> int:
-    from . import links
+    from casebook.net import links
 
     book = build_case(args.content)
     return links.main(book.of_kind("source"), **_network_options(args))
 
 
 def cmd_verify_sources(args: argparse.Namespace) -> int:
-    from . import drift
+    from casebook.net import verify_sources as drift
 
     book = build_case(args.content)
     return drift.main(book.of_kind("source"), **_network_options(args))

@@ -1,7 +1,7 @@
 """The offline classroom edition: the whole site in one zip that works from file://, search included.
 
 Material's `offline` plugin does the work (no directory URLs, the search index inlined); this
-module only packs the built folder, and `python -m casebook.offline SITE ZIP` is what
+module only packs the built folder, and `python -m casebook.outputs.offline SITE ZIP` is what
 `make offline` runs after the build.
 """
 

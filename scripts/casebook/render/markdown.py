@@ -14,10 +14,10 @@ from pathlib import Path
 
 import jinja2
 
-from . import shortcodes
-from .casebook import Casebook
-from .model import THEMES, Citation, Fact, Lesson, Misconception, Quote, Record, Source
-from .urls import OWN_PAGES, SHARED_PAGES, instructor_page, page_of, relative
+from casebook.core import shortcodes
+from casebook.core.book import Casebook
+from casebook.core.model import THEMES, Citation, Fact, Lesson, Misconception, Quote, Record, Source
+from casebook.core.urls import OWN_PAGES, SHARED_PAGES, instructor_page, page_of, relative
 
 TEMPLATES = Path(__file__).parent / "templates"
 MONTHS = (
@@ -312,7 +312,7 @@ def render_site(book: Casebook, *, edit_url: str | None = None) -> dict[str, str
     ``edit_url`` is the prefix that turns a content file path into its edit page (for example
     ``https://github.com/o/r/edit/main/``); without it no per-record edit links are shown.
     """
-    from .timeline_svg import timeline_svg  # it uses this module's helpers
+    from casebook.render.timeline_svg import timeline_svg  # it uses this module's helpers
 
     labels: dict[str, str] = {}
     facts: list[Fact] = book.of_kind("fact")
@@ -369,7 +369,7 @@ def render_site(book: Casebook, *, edit_url: str | None = None) -> dict[str, str
 
 def edit_paths(book: Casebook) -> dict[str, str]:
     """For each generated page, the content file (or folder) a contributor edits to change it."""
-    from .load import LAYOUT
+    from casebook.core.load import LAYOUT
 
     paths: dict[str, str] = {}
     for kind, page in SHARED_PAGES.items():

@@ -7,11 +7,11 @@ glossary, LearningResource for lessons.
 
 from __future__ import annotations
 
-from .casebook import Casebook
-from .model import Event, Law, Lesson, Organisation, Person, Source, Term
-from .render import plain
-from .shortcodes import find
-from .urls import instructor_page, page_of, public_url
+from casebook.core.book import Casebook
+from casebook.core.model import Event, Law, Lesson, Organisation, Person, Source, Term
+from casebook.core.shortcodes import find
+from casebook.core.urls import instructor_page, page_of, public_url
+from casebook.render.markdown import plain
 
 CONTEXT = "https://schema.org"
 LEGISLATION_TYPES = ("constitution", "statute", "regulation", "executive-order", "treaty")

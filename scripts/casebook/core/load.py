@@ -18,7 +18,7 @@ from yaml.constructor import SafeConstructor
 from yaml.cyaml import CParser
 from yaml.resolver import BaseResolver, Resolver
 
-from .errors import Diagnostic
+from casebook.core.errors import Diagnostic
 
 MAX_FILE_BYTES = 1_000_000
 

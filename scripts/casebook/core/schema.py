@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .load import LAYOUT
-from .model import MODELS
+from casebook.core.load import LAYOUT
+from casebook.core.model import MODELS
 
 SCHEMA_DIR = Path("docs") / "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
-from . import __version__
+from casebook import __version__
 
 if TYPE_CHECKING:
     import httpx
@@ -51,7 +51,7 @@ DEFAULT_USER_AGENT = f"casebook/{__version__} (source link checker)"
 
 
 class SourceLike(Protocol):
-    """What a source record must offer (``casebook.model.Source`` does); excerpts and snapshot are optional."""
+    """What a source record must offer (``casebook.core.model.Source`` does); excerpts and snapshot are optional."""
 
     @property
     def id(self) -> str: ...
@@ -67,7 +67,7 @@ class SourceLike(Protocol):
 class SourceRef:
     """The few fields of a source record that the network commands need.
 
-    Kept separate from ``casebook.model.Source`` so that these commands (and their tests, which
+    Kept separate from ``casebook.core.model.Source`` so that these commands (and their tests, which
     use http://127.0.0.1 URLs the model rightly rejects) do not depend on the content model.
     """
 
@@ -79,7 +79,7 @@ class SourceRef:
 
     @classmethod
     def from_record(cls, record: SourceLike) -> SourceRef:
-        """Accept a ``casebook.model.Source`` or anything with the same attribute names."""
+        """Accept a ``casebook.core.model.Source`` or anything with the same attribute names."""
         if isinstance(record, SourceRef):
             return record
         return cls(

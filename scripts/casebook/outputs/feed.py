@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from .casebook import Casebook
-from .history import Commit, read_log
-from .load import LAYOUT
-from .urls import page_of, public_url
+from casebook.core.book import Casebook
+from casebook.core.load import LAYOUT
+from casebook.core.urls import page_of, public_url
+from casebook.outputs.history import Commit, read_log
 
 ACTIONS = {"A": "added", "M": "corrected", "D": "removed", "R": "renamed"}
 

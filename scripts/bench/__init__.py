@@ -1,0 +1,1 @@
+"""Benchmarks and synthetic content: outside the installed package; run with PYTHONPATH=scripts."""

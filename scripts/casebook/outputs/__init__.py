@@ -1,0 +1,1 @@
+"""Outputs beside the pages: data exports, bibliography, JSON-LD, the feed, history, the offline zip."""

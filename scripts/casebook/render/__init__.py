@@ -1,0 +1,1 @@
+"""Rendering: the validated book as Markdown pages (Jinja templates) and SVG pictures."""

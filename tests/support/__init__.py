@@ -1,0 +1,1 @@
+"""Test support: local servers and the wording checker."""
