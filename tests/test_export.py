@@ -17,7 +17,8 @@ from casebook.core.book import Casebook, Origin
 from casebook.core.model import Source
 from casebook.core.validate import build_case
 from casebook.outputs.exports import FACT_COLUMNS, SOURCE_COLUMNS, bibtex_escape, downloads_context, export_files
-from casebook.render.markdown import PageWriter, environment
+from casebook.render.markdown import environment
+from casebook.render.writer import PageWriter
 
 from .conftest import ROOT
 
@@ -218,7 +219,7 @@ def test_export_is_pure(
 def test_downloads_page(book: Casebook, files: dict[str, bytes]) -> None:
     context = downloads_context(book, files, version=VERSION)
     template = environment().get_template("downloads.md.j2")
-    text = template.render(page=PageWriter(book, "downloads.md", None), book=book, **context)
+    text = template.render(page=PageWriter(book, "downloads.md", None), book=book, title="Downloads: the records as data", **context)
     assert text.startswith("# Downloads: the records as data\n")
     for name in files:
         assert f"| [{name}]({name}) |" in text

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from casebook.core.validate import build_case
-from casebook.render.markdown import render_site
+from casebook.site import render_site
 
 from .conftest import ROOT
 

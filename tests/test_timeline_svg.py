@@ -9,8 +9,8 @@ import pytest
 
 from casebook.core.book import Casebook, Origin
 from casebook.core.model import Event
+from casebook.core.text import human_date
 from casebook.core.validate import build_case
-from casebook.render.markdown import human_date
 from casebook.render.timeline_svg import ACCENT, timeline_svg
 
 from .conftest import ROOT

@@ -34,7 +34,7 @@ def _bare_parse(content: Path) -> None:
 
 def _pipeline(content: Path) -> None:
     from casebook.core.validate import build_case
-    from casebook.render.markdown import render_site
+    from casebook.site import render_site
 
     render_site(build_case(content))
 
@@ -103,7 +103,7 @@ def _static_project(dest: Path) -> None:
     """
     from mkdocs.config import load_config
 
-    from casebook.render.markdown import PageWriter
+    from casebook.render.writer import PageWriter
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     plugin = config.plugins["casebook"]

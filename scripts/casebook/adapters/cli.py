@@ -12,7 +12,7 @@ from casebook.core.errors import ContentError
 from casebook.core.validate import build_and_check, build_case
 
 
-def _write_atomically(out: Path, files: dict[str, str]) -> None:
+def _write_atomically(out: Path, files: dict[str, str] | dict[str, bytes] | dict[str, str | bytes]) -> None:
     """Write into a temporary folder beside ``out`` and swap it in only when everything is written."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -21,7 +21,10 @@ def _write_atomically(out: Path, files: dict[str, str]) -> None:
         for rel, text in files.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                target.write_bytes(text)
+            else:
+                target.write_text(text, encoding="utf-8")
         if out.exists():
             old = out.with_name(f".{out.name}-old")
             if old.exists():
@@ -44,12 +47,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from casebook.render.markdown import render_site
+    from casebook.site import SiteOptions, build_site
 
-    book = build_case(args.content)
-    pages = render_site(book)
-    _write_atomically(args.out, pages)
-    print(f"wrote {len(pages)} pages to {args.out}")
+    site = build_site(args.content, args.docs, SiteOptions(repo_root=Path.cwd()))
+    pages = site.generated
+    _write_atomically(args.out, {**pages, **site.files})
+    print(f"wrote {len(pages)} pages and {len(site.files)} data files to {args.out}")
     return 0
 
 
@@ -93,15 +96,10 @@ def cmd_permalinks(args: argparse.Namespace) -> int:
 
 
 def _network_options(args: argparse.Namespace) -> dict[str, object]:
-    return {
-        "out_dir": args.out,
-        "cache_file": args.cache,
-        "concurrency": args.concurrency,
-        "per_host": args.per_host,
-        "delay": args.delay,
-        "timeout": args.timeout,
-        "retries": args.retries,
-        "max_age_hours": args.max_age_hours,
+    from casebook.net.runner import NetworkOptions
+
+    return {"out_dir": args.out, "cache_file": args.cache} | {
+        name: getattr(args, name) for name, *_ in NetworkOptions.flags()
     }
 
 
@@ -113,21 +111,22 @@ def cmd_links(args: argparse.Namespace) -> int:
 
 
 def cmd_verify_sources(args: argparse.Namespace) -> int:
-    from casebook.net import verify_sources as drift
+    from casebook.net import verify_sources
 
     book = build_case(args.content)
-    return drift.main(book.of_kind("source"), **_network_options(args))
+    return verify_sources.main(book.of_kind("source"), **_network_options(args))
 
 
 def _add_network_arguments(parser: argparse.ArgumentParser) -> None:
+    # runner has no third-party imports: building the parser stays cheap without the [net] extra
+    from casebook.net.runner import NetworkOptions
+
     parser.add_argument("--out", type=Path, default=Path("build/reports"), help="report folder")
     parser.add_argument("--cache", type=Path, default=Path(".cache/casebook-network.json"), help="result cache")
-    parser.add_argument("--concurrency", type=int, default=8, help="requests at once, all hosts")
-    parser.add_argument("--per-host", type=int, default=2, help="requests at once to one host")
-    parser.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
-    parser.add_argument("--timeout", type=float, default=15.0, help="seconds before a request gives up")
-    parser.add_argument("--retries", type=int, default=2, help="extra attempts after a network failure or 5xx")
-    parser.add_argument("--max-age-hours", type=float, default=24.0, help="reuse cached results this recent")
+    for name, default, help in NetworkOptions.flags():
+        flag = "--" + name.replace("_", "-")
+        parser.add_argument(flag, type=type(default), default=default, help=f"{help} (default: {default:g})")
+    parser.epilog = "exit codes: 0 all good, 1 a source failed the check, 2 the check could not run, 3 no network"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--docs", type=Path, default=Path("docs"), help="hand-written pages to check citations in")
     render = sub.add_parser("render", help="write the generated Markdown pages to a folder for inspection")
     render.add_argument("--out", type=Path, required=True, help="folder to write (replaced only on success)")
+    render.add_argument("--docs", type=Path, help="hand-written pages to check and register (default: none)")
     new = sub.add_parser("new", help="write a stub record with the fields to fill and a free id")
     new.add_argument("kind", choices=["fact", "source", "quote", "event"])
     new.add_argument("--id", help="the id to use (default: a free new-KIND-N)")

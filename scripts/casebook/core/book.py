@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, overload
 
 from casebook.core.model import Fact, Law, Quote, Record, Source
 
@@ -42,11 +42,30 @@ class Casebook:
         self.origins[record.id] = origin
         self.by_kind[record.kind].append(record)
 
-    def of_kind(self, kind: str, cls: type[R] | None = None) -> list[R]:
-        return list(self.by_kind.get(kind, []))  # type: ignore[arg-type]
+    @overload
+    def of_kind(self, kind: type[R]) -> list[R]: ...
+    @overload
+    def of_kind(self, kind: str) -> list[Record]: ...
+    def of_kind(self, kind: type[R] | str) -> list[R] | list[Record]:
+        """The records of one kind, in content order: ``of_kind(Fact)`` is typed, ``of_kind("fact")`` is not."""
+        if isinstance(kind, str):
+            return list(self.by_kind.get(kind, []))
+        return [record for record in self.by_kind.get(kind.kind, []) if isinstance(record, kind)]
 
     def get(self, record_id: str) -> Record:
         return self.records[record_id]
+
+    def get_as(self, record_id: str, cls: type[R]) -> R:
+        """A record that must be of ``cls`` (references were checked by validation, so this is a bug if not)."""
+        record = self.records[record_id]
+        if not isinstance(record, cls):
+            raise TypeError(f"'{record_id}' is a {record.kind}, not a {cls.kind}")
+        return record
+
+    def label_of(self, record_id: str) -> str | None:
+        """A record's human label (title, name, term …), or None for an unknown id."""
+        record = self.records.get(record_id)
+        return record.label if record is not None else None
 
     def link_back(self, target: str, source: str) -> None:
         backlinks = self.cited_by[target]

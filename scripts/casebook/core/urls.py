@@ -61,3 +61,24 @@ def is_record_page(path: str) -> bool:
     """A page of its own for one law or lesson (kept out of the nav, which lists kinds, not records)."""
     folder = path.split("/", 1)[0]
     return folder in OWN_PAGES.values() and path != f"{folder}/index.md"
+
+
+def with_anchor(address: str, anchor: str | None) -> str:
+    """An address with its ``#anchor`` when there is one."""
+    return f"{address}#{anchor}" if anchor else address
+
+
+def site_base(site_url: str | None) -> str:
+    """The site's base address, ending in one slash ('/' when no site_url is configured)."""
+    return (site_url or "").rstrip("/") + "/"
+
+
+def record_url(record: Record, base: str = "/") -> str:
+    """The published address of a record: its page under ``base`` (see ``site_base``) and its anchor."""
+    page, anchor = page_of(record)
+    return with_anchor(base + public_url(page), anchor)
+
+
+def page_url(page: str, base: str = "/") -> str:
+    """The published address of a page (a Markdown path under docs/) under ``base``."""
+    return base + public_url(page)

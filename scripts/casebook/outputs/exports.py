@@ -20,8 +20,9 @@ from typing import Any
 from casebook.core import shortcodes
 from casebook.core.book import Casebook
 from casebook.core.model import Event, Fact, Quote, Record, Source
-from casebook.core.urls import page_of, public_url
-from casebook.render.markdown import STATUS_LABELS, human_date
+from casebook.core.text import CITATIONS, human_date, plain
+from casebook.core.urls import record_url, site_base
+from casebook.render.labels import STATUS_LABELS
 
 GENERATED_FROM = "casebook content"
 SCHEMA_PATH = "schemas/exports/"
@@ -30,7 +31,6 @@ NOTICE = (
     "Facts marked 'alleged' are what prosecutors claim; they have not been proven in court. "
     "The person charged has not been tried. Each record cites its sources; see its url."
 )
-CITATIONS = ("fact", "quote", "source")  # shortcodes that the site shows as footnotes, not links
 
 FACT_COLUMNS = (
     "id",
@@ -78,15 +78,6 @@ SOURCE_TYPES: dict[str, tuple[str, str, str]] = {
 # ---------------------------------------------------------------- text helpers
 
 
-def _base(site_url: str) -> str:
-    return site_url.rstrip("/") + "/" if site_url else "/"
-
-
-def record_url(base: str, record: Record) -> str:
-    page, anchor = page_of(record)
-    return base + public_url(page) + (f"#{anchor}" if anchor else "")
-
-
 def precision(date: str) -> str:
     """'2020' -> 'year', '2020-06' -> 'month', '2020-06-04' -> 'day'."""
     return ("year", "month", "day")[date.count("-")]
@@ -100,38 +91,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-_CODE = re.compile(r"`([^`]*)`")
-_DROPPED = "\x00"
-
-
 def _label(book: Casebook, code: shortcodes.Shortcode) -> str:
-    if code.text:
-        return code.text
-    record = book.records.get(code.id)
-    return record.label if record is not None else code.id
-
-
-def plain_text(book: Casebook, text: str) -> str:
-    """A Markdown text field as one line of plain text.
-
-    Citations (``[[fact:id]]`` and the like, footnotes on the site) are dropped; links to other
-    records become their text. Verbatim cuts such as ``[…]`` are kept.
-    """
-
-    def render(code: shortcodes.Shortcode) -> str:
-        if code.kind in CITATIONS and not code.text:
-            return _DROPPED
-        return _label(book, code)
-
-    out = shortcodes.replace(text, render)
-    out = re.sub(r"\s*" + _DROPPED, "", out)
-    out = _LINK.sub(r"\1", out)
-    out = _CODE.sub(r"\1", out)
-    for _ in range(2):  # nested emphasis (**bold _italic_**)
-        out = _EMPHASIS.sub(r"\2", out)
-    return _one_line(out)
+    return code.text or book.label_of(code.id) or code.id
 
 
 def markdown_text(book: Casebook, text: str, base: str) -> str:
@@ -141,7 +102,7 @@ def markdown_text(book: Casebook, text: str, base: str) -> str:
         record = book.records.get(code.id)
         if record is None:
             return code.text or code.id
-        url = record_url(base, record)
+        url = record_url(record, base)
         if code.kind in CITATIONS and not code.text:
             return f"([{code.kind}]({url}))"
         return f"[{_label(book, code)}]({url})"
@@ -171,7 +132,7 @@ def fact_items(book: Casebook, base: str) -> list[dict[str, Any]]:
     return [
         {
             "id": fact.id,
-            "statement": plain_text(book, fact.statement),
+            "statement": plain(fact.statement, book.label_of),
             "statement_markdown": markdown_text(book, fact.statement, base),
             "status": fact.status,
             "status_label": STATUS_LABELS[fact.status][0],
@@ -191,8 +152,8 @@ def fact_items(book: Casebook, base: str) -> list[dict[str, Any]]:
                 }
                 for citation in fact.sources
             ],
-            "note": plain_text(book, fact.note) if fact.note else None,
-            "url": record_url(base, fact),
+            "note": plain(fact.note, book.label_of) if fact.note else None,
+            "url": record_url(fact, base),
         }
         for fact in facts
     ]
@@ -209,12 +170,12 @@ def quote_items(book: Casebook, base: str) -> list[dict[str, Any]]:
             "text": _one_line(quote.text),  # verbatim: only line breaks are folded
             "said": quote.said,
             "date_precision": precision(quote.said),
-            "context": plain_text(book, quote.context),
+            "context": plain(quote.context, book.label_of),
             "source": quote.source,
             "locator": quote.locator,
             "excerpt": quote.excerpt,
             "facts": list(quote.facts),
-            "url": record_url(base, quote),
+            "url": record_url(quote, base),
         }
         for quote in quotes
     ]
@@ -229,10 +190,10 @@ def event_items(book: Casebook, base: str) -> list[dict[str, Any]]:
             "date_precision": precision(event.date),
             "date_label": human_date(event.date),
             "title": event.title,
-            "summary": plain_text(book, event.summary),
+            "summary": plain(event.summary, book.label_of),
             "summary_markdown": markdown_text(book, event.summary, base),
             "facts": list(event.facts),
-            "url": record_url(base, event),
+            "url": record_url(event, base),
         }
         for event in events
     ]
@@ -424,7 +385,7 @@ def ris(book: Casebook, sources: list[Source]) -> bytes:
 
 def export_files(book: Casebook, *, site_url: str, version: str) -> dict[str, bytes]:
     """Every export, as ``{file name: content}``. Pure: the same book gives the same bytes."""
-    base = _base(site_url)
+    base = site_base(site_url)
     facts = fact_items(book, base)
     quotes = quote_items(book, base)
     events = event_items(book, base)

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from casebook.core.book import Casebook
 from casebook.core.load import LAYOUT
-from casebook.core.urls import page_of, public_url
+from casebook.core.urls import page_of, public_url, site_base, with_anchor
 from casebook.outputs.history import Commit, read_log
 
 ACTIONS = {"A": "added", "M": "corrected", "D": "removed", "R": "renamed"}
@@ -61,7 +61,7 @@ def _label(book: Casebook, kind: str, record_id: str) -> tuple[str, str | None]:
     if record is None:
         return (f"{kind} {record_id}" if record_id else f"{kind} records"), None
     page, anchor = page_of(record)
-    return record.label if kind != "fact" else f"fact {record_id}", page + (f"#{anchor}" if anchor else "")
+    return record.label if kind != "fact" else f"fact {record_id}", with_anchor(page, anchor)
 
 
 def updates_page(book: Casebook, changes: list[Change]) -> str:
@@ -89,7 +89,7 @@ def updates_page(book: Casebook, changes: list[Change]) -> str:
 
 
 def atom_feed(book: Casebook, changes: list[Change], site_url: str, title: str) -> str:
-    base = site_url.rstrip("/") + "/"
+    base = site_base(site_url)
     updated = (changes[0].date if changes else "1970-01-01") + "T00:00:00Z"
     entries = []
     for change in changes:

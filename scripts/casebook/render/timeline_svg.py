@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 from casebook.core.book import Casebook
 from casebook.core.model import Event
-from casebook.render.markdown import human_date
+from casebook.core.text import human_date
 
 WIDTH = 800
 ACCENT = "#367ee2"  # contrast 4.0:1 on #ffffff and 4.0:1 on #1e2129

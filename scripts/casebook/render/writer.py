@@ -1,0 +1,189 @@
+"""The per-page helper that templates use: links relative to the page, citations as footnotes.
+
+Material shows a footnote on hover; the writer collects each page's footnotes and labels so that a
+record cited twice on a page gets one note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from casebook.core import shortcodes
+from casebook.core.book import Casebook
+from casebook.core.model import Citation, Fact, Lesson, Misconception, Quote, Source
+from casebook.core.text import human_date, plain
+from casebook.core.urls import page_of, relative, with_anchor
+from casebook.render.labels import STATUS_LABELS
+
+
+class PageWriter:
+    """Per-page helper for templates: links relative to this page, footnotes collected for it."""
+
+    def __init__(
+        self,
+        book: Casebook,
+        path: str,
+        edit_url: str | None,
+        labels: dict[str, str] | None = None,
+        titles: Mapping[str, str] | None = None,
+    ) -> None:
+        self.book = book
+        self.path = path
+        self.edit_url = edit_url
+        self._notes: dict[str, str] = {}
+        self._labels = labels if labels is not None else {}  # shared by the pages of one render
+        self._titles = titles or {}  # page path -> title, from the page registry
+
+    # links ------------------------------------------------------------
+    def href(self, record_id: str) -> str:
+        page, anchor = page_of(self.book.get(record_id))
+        return with_anchor(relative(self.path, page), anchor)
+
+    def label(self, record_id: str) -> str:
+        label = self._labels.get(record_id)
+        if label is None:
+            label = self._labels[record_id] = self._make_label(record_id)
+        return label
+
+    def _make_label(self, record_id: str) -> str:
+        record = self.book.get(record_id)
+        if isinstance(record, Fact):
+            return plain(record.statement, self.book.label_of, 90)
+        if isinstance(record, Misconception):
+            return f"Misconception: {record.claim}"
+        if isinstance(record, Quote):
+            return f"{self.book.get(record.speaker).label}: “{plain(record.text, self.book.label_of, 60)}”"
+        return record.label
+
+    def link(self, record_id: str, text: str | None = None) -> str:
+        return f"[{text or self.label(record_id)}]({self.href(record_id)})"
+
+    def edit(self, record_id: str) -> str:
+        if not self.edit_url:
+            return ""
+        file = self.book.origins[record_id].file
+        return f'[Edit]({self.edit_url}{file} "Edit {file}")'
+
+    # citations -------------------------------------------------------
+    def _note(self, label: str, text: str) -> str:
+        self._notes.setdefault(label, text)
+        return f"[^{label}]"
+
+    def cite(self, citation: Citation, owner: str, index: int) -> str:
+        """Footnote for one citation of a source by ``owner`` (a record id)."""
+        source = self.book.get(citation.source)
+        assert isinstance(source, Source)
+        text = self.source_line(source)
+        if citation.locator:
+            text += f", {citation.locator}"
+        text += "."
+        if citation.excerpt:
+            text += f" “{' '.join(citation.excerpt.split())}”"
+        return self._note(f"{owner}-{index + 1}", text)
+
+    def cite_source(self, source_id: str) -> str:
+        source = self.book.get(source_id)
+        assert isinstance(source, Source)
+        return self._note(f"src-{source_id}", self.source_line(source) + ".")
+
+    def source_line(self, source: Source) -> str:
+        return (
+            f"{source.publisher}, {self.link(source.id, '*' + source.title.replace('*', '') + '*')}, "
+            f"{human_date(source.published)}"
+        )
+
+    def cite_record(self, record_id: str) -> str:
+        """Footnote citing a fact or a quote, as used by [[fact:id]] in running text."""
+        record = self.book.get(record_id)
+        if isinstance(record, Source):
+            return self.cite_source(record_id)
+        if isinstance(record, Fact):
+            status = STATUS_LABELS[record.status][0]
+            body = f"**{status}.** {self.inline(record.statement)} {self.link(record_id, 'The fact and its sources')}."
+        elif isinstance(record, Quote):
+            speaker = self.book.get(record.speaker)
+            text = plain(record.text, self.book.label_of, 200)
+            body = (
+                f"{speaker.label}, {record.role}, {human_date(record.said)}: “{text}” "
+                f"{self.link(record_id, 'The full quote and its source')}."
+            )
+        else:
+            return self.link(record_id)
+        return self._note(f"cite-{record_id}", body)
+
+    def footnotes(self) -> str:
+        return "\n\n".join(f"[^{label}]: {text}" for label, text in self._notes.items())
+
+    # Markdown text fields ---------------------------------------------
+    def md(self, text: str) -> str:
+        """Expand [[kind:id]]: facts, quotes and sources become footnotes; other records become links."""
+
+        def render(code: shortcodes.Shortcode) -> str:
+            if code.text:
+                return self.link(code.id, code.text)
+            if code.kind in ("fact", "quote", "source"):
+                return self.cite_record(code.id)
+            return self.link(code.id)
+
+        return shortcodes.replace(text.strip(), render)
+
+    def inline(self, text: str) -> str:
+        """Like ``md`` but links only (for text inside a footnote, where footnotes cannot nest)."""
+        return " ".join(shortcodes.replace(text, lambda c: self.link(c.id, c.text)).split())
+
+    def anchors(self, record_id: str) -> str:
+        """Empty anchors for a renamed record's former ids, so links made before the rename still land."""
+        return "".join(f'<a id="{former}"></a>' for former in self.book.get(record_id).former_ids)
+
+    def href_page(self, page: str) -> str:
+        return relative(self.path, page) or "./"
+
+    def page_title(self, page: str) -> str:
+        """A page's title, as the page registry declares it (a render without docs/ falls back to its file name)."""
+        if page in self._titles:
+            return self._titles[page]
+        stem = page.rsplit("/", 1)[-1].removesuffix(".md")
+        return (page.rsplit("/", 2)[-2] if stem == "index" and "/" in page else stem).replace("-", " ").capitalize()
+
+    def evidence(self, record_id: str) -> str:
+        """An objective's evidence: facts, quotes and sources as footnotes, other records as links."""
+        if self.book.get(record_id).kind in ("fact", "quote", "source"):
+            return self.cite_record(record_id)
+        return f" ({self.link(record_id)})"
+
+    def lesson_sources(self, lesson: Lesson) -> list[Source]:
+        """Every source a lesson rests on: cited directly, or through the facts, quotes and laws it uses."""
+        cited = [
+            c.id for _, text in shortcodes.texts_with_shortcodes(lesson.model_dump()) for c in shortcodes.find(text)
+        ]
+        ids = [*(e for o in lesson.objectives for e in o.evidence), *lesson.materials, *cited]
+        return sorted(self.book.sources_behind(ids), key=lambda s: (s.publisher, s.published))
+
+    # other helpers ----------------------------------------------------
+    @staticmethod
+    def citation(quote: Quote) -> Citation:
+        return Citation(source=quote.source, locator=quote.locator)
+
+    @staticmethod
+    def slug(text: str) -> str:
+        return "_".join(re.findall(r"[a-z0-9]+", text.lower())) or "item"
+
+    @staticmethod
+    def sides(facts: list[Fact], company: str | None) -> dict[str, list[Fact]]:
+        """Split a topic's facts into prosecutors' allegations, the company's account and the record."""
+        return {
+            "alleged": [f for f in facts if f.status == "alleged"],
+            "company": [f for f in facts if f.status != "alleged" and company and company in f.attributed_to],
+            "record": [f for f in facts if f.status == "established"],
+        }
+
+    def cited_by(self, record_id: str, kinds: tuple[str, ...] | None = None) -> list[str]:
+        ids = self.book.cited_by.get(record_id, [])
+        return [i for i in ids if kinds is None or self.book.get(i).kind in kinds]
+
+    def reported_by(self, fact: Fact) -> str:
+        names = [self.book.get(a).label for a in fact.attributed_to]
+        if not names:
+            names = list(dict.fromkeys(self.book.get(c.source).publisher for c in fact.sources))  # type: ignore[attr-defined]
+        return ", ".join(names)

@@ -1,0 +1,500 @@
+"""The page registry and ``build_site()``: every published page declared once, built once per build.
+
+``build_site`` loads and validates the content, then asks the registry for every page: its path,
+title, description, what a contributor edits to change it, its Markdown (generated pages) and its
+JSON-LD, and whether search indexes it. It also builds the files published beside the pages (data
+exports, the timeline picture, the feed). The MkDocs plugin and ``casebook render`` both call it,
+so they publish the same pages; neither holds a rule of its own.
+
+Imports run one way: this module uses ``outputs``, ``render`` and ``core``; only adapters use it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from casebook import __version__
+from casebook.core import shortcodes
+from casebook.core.book import Casebook
+from casebook.core.load import LAYOUT
+from casebook.core.model import (
+    Case,
+    Disagreement,
+    Event,
+    Fact,
+    Law,
+    Lesson,
+    Misconception,
+    Organisation,
+    Person,
+    Quote,
+    Source,
+    Term,
+    Topic,
+)
+from casebook.core.text import plain
+from casebook.core.urls import SHARED_PAGES, instructor_page, page_of, page_url, site_base
+from casebook.core.validate import build_and_check, build_case
+from casebook.outputs import jsonld
+from casebook.outputs.cite import cite_this_page
+from casebook.outputs.exports import downloads_context, export_files
+from casebook.outputs.feed import atom_feed, content_changes, updates_page
+from casebook.outputs.history import Commit, last_changed, read_log, updated
+from casebook.outputs.jsonld import JsonLd
+from casebook.render.markdown import abbreviations, expand_page, render_template
+from casebook.render.timeline_svg import timeline_svg
+from casebook.render.writer import PageWriter
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    """What a build needs besides the content: where the site lives and what to publish with it."""
+
+    site_url: str = ""
+    site_name: str = "Casebook"
+    site_description: str = ""
+    # the prefix that turns a content file path into its edit page (https://github.com/o/r/edit/main/);
+    # without it no per-record edit links are shown
+    edit_url: str | None = None
+    offline_zip: str | None = None  # the offline edition's file name, when it is published with the site
+    repo_root: Path | None = None  # read the git history here (last-updated dates, What's new)
+    build_date: str = field(default_factory=lambda: date.today().isoformat())
+
+
+@dataclass
+class Page:
+    """One published page, declared once."""
+
+    path: str  # Markdown path under docs/
+    title: str
+    description: str
+    edit: str | None  # what a contributor edits: a content file, a content folder (ending in /), or docs/<path>
+    markdown: str | None = None  # generated Markdown; None for a hand-written page in docs/
+    jsonld: JsonLd | None = None
+    search: bool = True  # in the search index
+    in_nav: bool = True  # one page per law or lesson stays out of the nav, which lists kinds, not records
+    modified: str = ""  # YYYY-MM-DD: the newest change to what the page is built from
+
+
+@dataclass
+class Site:
+    """Everything a build publishes: pages, the files beside them, and what every page shares."""
+
+    book: Casebook
+    options: SiteOptions
+    pages: dict[str, Page]
+    files: dict[str, bytes]  # published at the site root: exports, feed.xml, timeline.svg
+    redirects: dict[str, str]  # old page -> new page, for renamed laws and lessons
+    abbreviations: str  # glossary tooltips, appended to every page
+
+    @property
+    def generated(self) -> dict[str, str]:
+        """{path: Markdown} of the generated pages."""
+        return {path: page.markdown for path, page in self.pages.items() if page.markdown is not None}
+
+    def page_markdown(self, path: str, markdown: str) -> str:
+        """A page's final Markdown: citations expanded (hand-written pages), the cite box and tooltips added."""
+        page = self.pages[path]
+        if page.markdown is None:
+            markdown = expand_page(PageWriter(self.book, path, None, titles=self.titles), markdown)
+        url = page_url(path, site_base(self.options.site_url))
+        markdown += "\n\n" + cite_this_page(page.title, url, page.modified, self.options.site_name)
+        if self.abbreviations:
+            markdown += "\n\n" + self.abbreviations + "\n"
+        return markdown
+
+    def head(self, path: str, *, homepage: bool = False) -> dict[str, Any]:
+        """What the theme writes into a page's <head>: link-preview (Open Graph) values and JSON-LD."""
+        page = self.pages[path]
+        return {
+            "og": {
+                "og:title": page.title,
+                "og:description": page.description or self.options.site_description,
+                "og:url": page_url(path, site_base(self.options.site_url)),
+                "og:type": "website" if homepage else "article",
+                "og:site_name": self.options.site_name,
+            },
+            "jsonld": page.jsonld,
+        }
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {path: page.title for path, page in self.pages.items()}
+
+
+# ---------------------------------------------------------------- the registry
+
+Context = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A generated page of the registry: which template renders it, with what, and what describes it."""
+
+    path: str
+    title: str | Callable[[Casebook], str]
+    description: str
+    template: str
+    context: Callable[[Casebook], Context]
+    edit: str
+    jsonld: Callable[[Casebook, str, str, str], JsonLd] | None = None  # (book, title, url, base) -> JSON-LD
+    cites: Callable[[Casebook], list[str]] | None = None  # ids whose sources an Article cites
+
+
+def _folder(kind: str) -> str:
+    pattern = LAYOUT[kind][0]
+    return f"content/{pattern.split('/*')[0]}/" if "*" in pattern else f"content/{pattern}"
+
+
+def _by_date(records: list[Any]) -> list[Any]:
+    return sorted(records, key=lambda r: getattr(r, "date", "") or "")
+
+
+def _facts_by_topic(book: Casebook) -> dict[str, list[Fact]]:
+    grouped: dict[str, list[Fact]] = defaultdict(list)
+    for fact in _by_date(book.of_kind(Fact)):
+        grouped[fact.topics[0]].append(fact)
+    return grouped
+
+
+def _case(book: Casebook) -> Case | None:
+    cases = book.of_kind(Case)
+    return cases[0] if cases else None
+
+
+def _allegations_context(book: Casebook) -> Context:
+    case = _case(book)
+    company = case.company if case else None
+    return {
+        "topics": book.of_kind(Topic),
+        "facts_by_topic": _facts_by_topic(book),
+        "company": company,
+        "company_name": book.label_of(company) if company else None,
+    }
+
+
+def _case_cites(book: Casebook) -> list[str]:
+    case = _case(book)
+    if case is None:
+        return []
+    return [c.id for text in (case.summary, case.status) for c in shortcodes.find(text)] + list(case.key_facts)
+
+
+def _article(book: Casebook, title: str, url: str, description: str, cited: list[str]) -> JsonLd:
+    return jsonld.article(title, url, description, book.sources_behind(cited))
+
+
+def _ids(records: list[Any]) -> list[str]:
+    return [r.id for r in records]
+
+
+GENERATED: tuple[Generated, ...] = (
+    Generated(
+        "case/index.md",
+        lambda book: case.title if (case := _case(book)) else "The case",
+        "The 2020 US charges against a China-based Zoom employee, in brief, with every claim sourced.",
+        "case.md.j2",
+        lambda book: {"case": _case(book)},
+        "content/case.yml",
+        cites=_case_cites,
+    ),
+    Generated(
+        "case/timeline.md",
+        "Timeline",
+        "What happened when, from the 1989 crackdown to the 2023 charges, each event sourced.",
+        "timeline.md.j2",
+        lambda book: {"events": _by_date(book.of_kind(Event)), "svg": timeline_svg(book, link_base="")},
+        _folder("event"),
+        jsonld=lambda book, title, url, base: jsonld.timeline(book, title, url, base),
+    ),
+    Generated(
+        "case/allegations.md",
+        "Allegations and answers",
+        "What prosecutors allege, what Zoom said and what is on the record, side by side.",
+        "allegations.md.j2",
+        _allegations_context,
+        _folder("fact"),
+        cites=lambda book: _ids(book.of_kind(Fact)),
+    ),
+    Generated(
+        "case/facts.md",
+        "Facts by topic",
+        "Every fact about the case, grouped by topic, each labelled alleged, reported or on the record.",
+        "facts.md.j2",
+        lambda book: {"topics": book.of_kind(Topic), "facts_by_topic": _facts_by_topic(book)},
+        _folder("fact"),
+        cites=lambda book: _ids(book.of_kind(Fact)),
+    ),
+    Generated(
+        "case/quotes.md",
+        "Quotes",
+        "Verbatim quotations from officials, the company and others, each checked against its source.",
+        "quotes.md.j2",
+        lambda book: {"quotes": sorted(book.of_kind(Quote), key=lambda q: q.said)},
+        _folder("quote"),
+        cites=lambda book: _ids(book.of_kind(Quote)),
+    ),
+    Generated(
+        "case/people.md",
+        "People",
+        "The people the case's facts name, with what each is cited for.",
+        "entities.md.j2",
+        lambda book: {"records": book.of_kind(Person)},
+        _folder("person"),
+        jsonld=lambda book, title, url, base: jsonld.entities(book, book.of_kind(Person), "Person", base),
+    ),
+    Generated(
+        "case/organisations.md",
+        "Organisations",
+        "The organisations the case's facts name, with what each is cited for.",
+        "entities.md.j2",
+        lambda book: {"records": book.of_kind(Organisation)},
+        _folder("organisation"),
+        jsonld=lambda book, title, url, base: jsonld.entities(book, book.of_kind(Organisation), "Organization", base),
+    ),
+    Generated(
+        "case/disagreements.md",
+        "Where sources disagree",
+        "Where the sources on the case disagree, and how this site words each point.",
+        "disagreements.md.j2",
+        lambda book: {"records": book.of_kind(Disagreement)},
+        _folder("disagreement"),
+        cites=lambda book: [i for d in book.of_kind(Disagreement) for p in d.positions for i in (*p.facts, *p.sources)],
+    ),
+    Generated(
+        "case/misconceptions.md",
+        "Common misconceptions",
+        "Plausible-sounding wrong claims about the case, and what the sources show.",
+        "misconceptions.md.j2",
+        lambda book: {"records": book.of_kind(Misconception)},
+        _folder("misconception"),
+        cites=lambda book: [i for m in book.of_kind(Misconception) for i in (*m.facts, *m.sources)],
+    ),
+    Generated(
+        "sources.md",
+        "Sources",
+        "Every source the site relies on, with archived copies.",
+        "sources.md.j2",
+        lambda book: {"sources": book.of_kind(Source)},
+        _folder("source"),
+        jsonld=lambda book, title, url, base: jsonld.sources(book, title, url),
+    ),
+    Generated(
+        "glossary.md",
+        "Glossary",
+        "The terms of insider risk, data-sovereignty law and extradition, defined.",
+        "glossary.md.j2",
+        lambda book: {"terms": sorted(book.of_kind(Term), key=lambda t: t.term.lower())},
+        _folder("term"),
+        jsonld=lambda book, title, url, base: jsonld.glossary(book, title, url, base),
+    ),
+    Generated(
+        "laws/index.md",
+        "Laws and frameworks",
+        "The laws, treaties, rulings and security frameworks that explain the case.",
+        "laws_index.md.j2",
+        lambda book: {"laws": book.of_kind(Law)},
+        _folder("law"),
+        jsonld=lambda book, title, url, base: jsonld.records(title, url, book.of_kind(Law), base),
+    ),
+    Generated(
+        "lessons/index.md",
+        "Lessons",
+        "Lesson plans that teach insider risk, data sovereignty and extradition through the case.",
+        "lessons_index.md.j2",
+        lambda book: {"lessons": book.of_kind(Lesson)},
+        _folder("lesson"),
+        jsonld=lambda book, title, url, base: jsonld.records(title, url, book.of_kind(Lesson), base),
+    ),
+)
+UPDATES = (
+    "updates.md",
+    "What's new",
+    "What changed in the site's records, and when: facts, sources and quotes added or corrected.",
+)
+DOWNLOADS = (
+    "downloads.md",
+    "Downloads: the records as data",
+    "The site's facts, quotes, timeline and bibliography as data.",
+)
+
+
+def _title(spec: Generated, book: Casebook) -> str:
+    return spec.title(book) if callable(spec.title) else spec.title
+
+
+def _record_pages(book: Casebook) -> Iterator[tuple[Page, str, Context]]:
+    """(page, template, context) for each law and each lesson view."""
+    for law in book.of_kind(Law):
+        path = page_of(law)[0]
+        page = Page(path, law.title, plain(law.summary, book.label_of, 200), book.origins[law.id].file, in_nav=False)
+        yield page, "law.md.j2", {"law": law}
+    for lesson in book.of_kind(Lesson):
+        views = {"student": page_of(lesson)[0], "instructor": instructor_page(lesson)}
+        description = plain(" ".join(lesson.questions), book.label_of, 200)
+        for view, path in views.items():
+            instructor = view == "instructor"
+            title = lesson.title + (" (instructor view)" if instructor else "")
+            # the instructor view repeats the student page with the answers: one search result per lesson
+            page = Page(path, title, description, book.origins[lesson.id].file, search=not instructor, in_nav=False)
+            yield page, "lesson.md.j2", {"lesson": lesson, "lesson_pages": views, "instructor": instructor}
+
+
+def _record_jsonld(book: Casebook, page: Page, url: str) -> JsonLd:
+    for law in book.of_kind(Law):
+        if page_of(law)[0] == page.path:
+            return jsonld.legislation(book, law, url)
+    for lesson in book.of_kind(Lesson):
+        if page.path in (page_of(lesson)[0], instructor_page(lesson)):
+            return jsonld.lesson_resource(book, lesson, url, instructor=page.path == instructor_page(lesson))
+    raise KeyError(page.path)
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """A hand-written page's YAML front matter (as MkDocs reads it) and the Markdown after it."""
+    match = re.match(r"^-{3}[ \t]*\n(.*?\n)(?:-{3}|\.{3})[ \t]*\n", text, re.S)
+    if not match:
+        return {}, text
+    meta = yaml.safe_load(match.group(1))
+    return (meta if isinstance(meta, dict) else {}), text[match.end() :]
+
+
+def _first_heading(markdown: str, book: Casebook) -> str | None:
+    match = re.search(r"^# (.+?)\s*(?:\{[^}]*\})?\s*$", markdown, re.M)
+    return plain(match.group(1), book.label_of) if match else None
+
+
+def _first_paragraph(markdown: str, book: Casebook) -> str:
+    for block in re.split(r"\n\s*\n", markdown):
+        block = block.strip()
+        if block and not block.startswith(("#", "!!!", "???", "|", "-", "<", "```")):
+            return plain(block, book.label_of, 200)
+    return ""
+
+
+def _hand_written(book: Casebook, docs_dir: Path) -> Iterator[tuple[Page, list[str]]]:
+    """(page, ids it cites) for each hand-written page in docs/."""
+    for file in sorted(docs_dir.rglob("*.md")):
+        path = file.relative_to(docs_dir).as_posix()
+        meta, markdown = _front_matter(file.read_text(encoding="utf-8"))
+        title = str(meta.get("title") or _first_heading(markdown, book) or path)
+        description = str(meta.get("description") or _first_paragraph(markdown, book))
+        cited = [code.id for code in shortcodes.find(markdown)]
+        yield Page(path, title, description, f"docs/{path}"), cited
+
+
+def declare_pages(book: Casebook, options: SiteOptions, docs_dir: Path | None = None) -> dict[str, Page]:
+    """Every page of the site with its Markdown (generated pages) and JSON-LD, in a stable order.
+
+    The downloads and What's new pages are added by ``build_site``, which has the files they list.
+    """
+    base = site_base(options.site_url)
+    pages: dict[str, Page] = {}
+    templates: dict[str, tuple[str, Context]] = {}
+    cited: dict[str, list[str]] = {}
+    for spec in GENERATED:
+        title = _title(spec, book)
+        page = Page(spec.path, title, spec.description, spec.edit)
+        url = page_url(spec.path, base)
+        if spec.jsonld is not None:
+            page.jsonld = spec.jsonld(book, title, url, base)
+        else:
+            cited[spec.path] = spec.cites(book) if spec.cites else []
+        pages[spec.path] = page
+        templates[spec.path] = (spec.template, {"title": title, **spec.context(book)})
+    for page, template, context in _record_pages(book):
+        page.jsonld = _record_jsonld(book, page, page_url(page.path, base))
+        pages[page.path] = page
+        templates[page.path] = (template, {"title": page.title, **context})
+    if docs_dir is not None:
+        for page, ids in _hand_written(book, docs_dir):
+            if page.path in pages:
+                raise ValueError(f"docs/{page.path} would hide a generated page; rename or delete it")
+            pages[page.path] = page
+            cited[page.path] = ids
+    for path, ids in cited.items():
+        page = pages[path]
+        page.jsonld = _article(book, page.title, page_url(path, base), page.description, ids)
+    titles = {path: page.title for path, page in pages.items()}
+    labels: dict[str, str] = {}  # record labels, shared by the pages of one render
+    for path, (template, context) in templates.items():
+        writer = PageWriter(book, path, options.edit_url, labels, titles)
+        pages[path].markdown = render_template(book, template, writer, **context)
+    return pages
+
+
+def render_site(book: Casebook, *, edit_url: str | None = None) -> dict[str, str]:
+    """{path: Markdown} of the pages generated from the records alone (no exports, no history)."""
+    pages = declare_pages(book, SiteOptions(edit_url=edit_url))
+    return {path: page.markdown for path, page in pages.items() if page.markdown is not None}
+
+
+def redirects(book: Casebook) -> dict[str, str]:
+    """Old page -> new page for renamed records that have pages of their own (laws, lessons)."""
+    maps: dict[str, str] = {}
+    for record in (*book.of_kind(Law), *book.of_kind(Lesson)):
+        for former in record.former_ids:
+            old = record.model_copy(update={"id": former})
+            maps[page_of(old)[0]] = page_of(record)[0]
+            if isinstance(record, Lesson):
+                maps[instructor_page(old)] = instructor_page(record)
+    return maps
+
+
+def _version(book: Casebook) -> str:
+    case = _case(book)
+    return f"{__version__}+{case.as_of}" if case else __version__
+
+
+def _add_generated(site: Site, path: str, title: str, description: str, template: str, **context: Any) -> None:
+    page = Page(path, title, description, None)
+    writer = PageWriter(site.book, path, None, titles=site.titles)
+    page.markdown = render_template(site.book, template, writer, title=title, **context)
+    page.jsonld = jsonld.article(title, page_url(path, site_base(site.options.site_url)), description, [])
+    site.pages[path] = page
+
+
+def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -> Site:
+    """Load, validate and build everything a site publishes; raises ContentError listing every problem.
+
+    ``docs_dir`` is checked too (its citations must resolve) and its pages join the registry;
+    without it only the generated pages are built.
+    """
+    book = build_and_check(content_dir, docs_dir) if docs_dir is not None else build_case(content_dir)
+    pages = declare_pages(book, options, docs_dir)
+    commits: list[Commit] = read_log(options.repo_root) if options.repo_root is not None else []
+    site = Site(book, options, pages, {}, redirects(book), abbreviations(book))
+    version = _version(book)
+    site.files = export_files(book, site_url=options.site_url, version=version)
+    site.files["timeline.svg"] = timeline_svg(book).encode()
+    context = downloads_context(book, site.files, version=version, offline_zip=options.offline_zip)
+    _add_generated(site, *DOWNLOADS, "downloads.md.j2", **context)
+    changes = content_changes(commits)
+    updates = UPDATES[0]
+    site.pages[updates] = Page(updates, UPDATES[1], UPDATES[2], None, updates_page(book, changes))
+    site.pages[updates].jsonld = jsonld.article(
+        UPDATES[1], page_url(updates, site_base(options.site_url)), UPDATES[2], []
+    )
+    site.files["feed.xml"] = atom_feed(book, changes, options.site_url or "/", options.site_name).encode()
+    dates = last_changed(commits)
+    for page in site.pages.values():
+        page.modified = updated(dates, page.edit, options.build_date) if page.edit else options.build_date
+        if page.jsonld is not None and page.jsonld.get("@type") == "Article":
+            page.jsonld["dateModified"] = page.modified
+    return site
+
+
+def edit_targets(site: Site) -> dict[str, str]:
+    """{page path: what a contributor edits} for generated pages."""
+    return {path: page.edit for path, page in site.pages.items() if page.markdown is not None and page.edit}
+
+
+__all__ = ["SHARED_PAGES", "Page", "Site", "SiteOptions", "build_site", "declare_pages", "render_site"]
