@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import builtins
+import io
+import os
+import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from casebook.core.errors import ContentError
+from casebook.core.text import human_date
 from casebook.core.validate import build_and_check, build_case
-from casebook.render.markdown import abbreviations, human_date, render_site
+from casebook.render.markdown import TEMPLATES, abbreviations, environment
+from casebook.site import render_site
 
 
 @pytest.fixture
@@ -36,23 +44,103 @@ def test_every_page_kind_is_rendered(pages: dict[str, str]) -> None:
     }
 
 
-def test_render_is_pure(content: Path) -> None:
+def test_render_is_pure(
+    content: Path, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Rendering writes no file and reads none but its own templates: the pages come from the book alone."""
     book = build_case(content)
-    before = sorted(p.relative_to(content) for p in content.rglob("*"))
-    assert render_site(book) == render_site(book)
-    assert sorted(p.relative_to(content) for p in content.rglob("*")) == before
+    expected = render_site(book)
+    environment.cache_clear()  # so the templates are read again, under watch
+    reads: list[Path] = []
+
+    def watched(real: Callable[..., Any]) -> Callable[..., Any]:
+        def _open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+            if isinstance(file, int):
+                raise AssertionError(f"render opened file descriptor {file}")
+            if any(flag in mode for flag in "wax+"):
+                raise AssertionError(f"render opened {file} for writing ({mode!r})")
+            reads.append(Path(file).resolve())
+            return real(file, mode, *args, **kwargs)
+
+        return _open
+
+    def os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC):
+            raise AssertionError(f"render opened {path} for writing")
+        reads.append(Path(path).resolve())
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def refuse(name: str) -> Callable[..., Any]:
+        def _refuse(*args: Any, **kwargs: Any) -> None:
+            raise AssertionError(f"render called {name}{args}")
+
+        return _refuse
+
+    real_os_open = os.open
+    before = {p.relative_to(content): p.read_bytes() for p in content.rglob("*") if p.is_file()}
+    cwd = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(cwd)  # a relative path written or read would land here
+    monkeypatch.setattr(builtins, "open", watched(builtins.open))
+    monkeypatch.setattr(io, "open", watched(io.open))
+    monkeypatch.setattr(os, "open", os_open)
+    for name in ("write_text", "write_bytes", "touch", "mkdir", "unlink", "rename", "replace"):
+        monkeypatch.setattr(Path, name, refuse(f"Path.{name}"))
+    for name in ("mkdir", "makedirs", "remove", "unlink", "rename", "replace", "rmdir"):
+        monkeypatch.setattr(os, name, refuse(f"os.{name}"))
+    try:
+        again = render_site(book)
+    finally:
+        monkeypatch.undo()
+    assert again == expected
+    assert reads, "the templates were not read under watch: the test watches nothing"
+    outside = [p for p in reads if not (p.is_relative_to(TEMPLATES) or p.is_relative_to(content.resolve()))]
+    assert outside == [], f"render read files other than its templates and the content: {outside}"
+    assert list(cwd.iterdir()) == []
+    assert {p.relative_to(content): p.read_bytes() for p in content.rglob("*") if p.is_file()} == before
+
+
+FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]: (.*)$", re.MULTILINE)
+
+
+def footnotes(markdown: str) -> dict[str, str]:
+    """The page's footnote definitions, {label: text}; each label defined once."""
+    found = FOOTNOTE_DEF.findall(markdown)
+    labels = [label for label, _ in found]
+    assert len(labels) == len(set(labels)), f"footnotes defined twice: {labels}"
+    return dict(found)
+
+
+def cited_after(markdown: str, text: str) -> list[str]:
+    """The definitions of the footnotes referenced right after ``text`` (the label spelling is the renderer's)."""
+    start = markdown.index(text) + len(text)
+    labels = re.match(r"(?:\[\^[^\]\s]+\](?!:))+", markdown[start:])
+    assert labels, f"no footnote reference right after {text!r}"
+    notes = footnotes(markdown)
+    refs = FOOTNOTE_REF.findall(labels.group(0))
+    assert all(ref in notes for ref in refs), f"footnotes referenced but not defined: {set(refs) - set(notes)}"
+    return [notes[ref] for ref in refs]
 
 
 def test_fact_is_an_anchor_with_footnoted_citation(pages: dict[str, str]) -> None:
     facts = pages["case/facts.md"]
     assert 'id="complaint-unsealed"' in facts
-    assert "unsealed in federal court in Brooklyn.[^complaint-unsealed-1]" in facts
-    assert (
-        "[^complaint-unsealed-1]: U.S. Department of Justice, [*China-Based Executive at U.S. "
-        "Telecommunications Company"
-    ) in facts
-    assert "](../sources.md#doj-2020-12-18-release), 18 December 2020, first paragraph." in facts
+    [note] = cited_after(facts, "unsealed in federal court in Brooklyn.")
+    # the footnote names the source, links its entry on the sources page, and gives the date and place cited
+    assert note.startswith("U.S. Department of Justice, [*China-Based Executive at U.S. Telecommunications Company"), (
+        note
+    )
+    assert "](../sources.md#doj-2020-12-18-release), 18 December 2020, first paragraph." in note
+    assert "A complaint and arrest warrant were unsealed today in federal court in Brooklyn" in note  # the excerpt
     assert "[Edit](https://example.org/edit/main/content/facts/complaint-unsealed.yml" in facts
+
+
+def test_every_footnote_reference_has_its_definition(pages: dict[str, str]) -> None:
+    for path, markdown in pages.items():
+        notes = footnotes(markdown)
+        refs = set(FOOTNOTE_REF.findall(markdown))
+        assert refs <= set(notes), f"{path}: footnotes referenced but not defined: {refs - set(notes)}"
+        assert set(notes) <= refs, f"{path}: footnotes defined but never referenced: {set(notes) - refs}"
 
 
 def test_reported_fact_names_who_reported_it(pages: dict[str, str]) -> None:
@@ -79,8 +167,9 @@ def test_allegations_page_sets_sides_apart(pages: dict[str, str]) -> None:
 
 def test_shortcodes_become_footnotes_and_links(pages: dict[str, str]) -> None:
     case = pages["case/index.md"]
-    assert "[^cite-complaint-unsealed]" in case
-    assert "[^cite-complaint-unsealed]: **On the record.** A criminal complaint" in case
+    # a [[fact:…]] shortcode becomes a footnote that quotes the fact with its status
+    notes = [footnotes(case)[ref] for ref in FOOTNOTE_REF.findall(case)]
+    assert any(note.startswith("**On the record.** A criminal complaint") for note in notes), notes
     assert "[Xinjiang Jin](people.md#xinjiang-jin)" in case
 
 
