@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -65,20 +66,38 @@ def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
     return _run
 
 
+SHIM = "build/vendor/iframe-worker/shim/index.js"  # the Makefile fetches it from npm, once
+
+
 @pytest.fixture(scope="session")
-def offline_zip() -> Path:
+def offline_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline edition, built as `make offline` builds it, but into a temporary folder, not build/."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        ["make", "--no-print-directory", "offline"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    shim = subprocess.run(
+        ["make", "--no-print-directory", SHIM], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return ROOT / "build" / "casebook-offline.zip"
+    assert shim.returncode == 0, shim.stdout + shim.stderr
+    folder = tmp_path_factory.mktemp("offline")
+    site, archive = folder / "site", folder / "casebook-offline.zip"
+    built = mkdocs_build(ROOT, site, CASEBOOK_OFFLINE="true")
+    assert built.returncode == 0, built.stderr
+    assert "WARNING" not in built.stderr, built.stderr
+    packed = subprocess.run(
+        [sys.executable, "-m", "casebook.outputs.offline", str(site), str(archive)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert packed.returncode == 0, packed.stdout + packed.stderr
+    return archive
 
 
-def mkdocs_build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    """A strict MkDocs build of ``project`` into ``site``, in a fresh process."""
+def mkdocs_build(project: Path, site: Path, **environ: str) -> subprocess.CompletedProcess[str]:
+    """A strict MkDocs build of ``project`` into ``site``, in a fresh process (``environ`` added to its environment)."""
     # Never pass -v: in MkDocs 1.6.1 it turns anchor validation off.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **environ}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=project,
@@ -97,6 +116,53 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     return site
+
+
+# <link rel=…> values a browser does not fetch by itself
+NOT_FETCHED_RELS = {"canonical", "alternate", "author", "license", "next", "prev", "me", "help", "bookmark", "search"}
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
+
+
+class _Fetched(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "link" and a.get("href") and not set(a.get("rel", "").lower().split()) <= NOT_FETCHED_RELS:
+            self.urls.append(a["href"])
+        self.urls += [a[name] for name in ("src", "poster") if a.get(name)]
+        if tag == "object" and a.get("data"):
+            self.urls.append(a["data"])
+        for candidate in a.get("srcset", "").split(","):
+            if candidate.strip():
+                self.urls.append(candidate.split()[0])
+        self.urls += [u for pair in CSS_URL.findall(a.get("style", "")) for u in pair if u]
+        self._in_style = tag == "style"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.urls += [u for pair in CSS_URL.findall(data) for u in pair if u]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+
+def third_party_fetches(text: str, *, css: bool = False, own: str | None = None) -> list[str]:
+    """Absolute URLs that an HTML page (or, with ``css``, a stylesheet) makes the browser fetch by itself:
+    scripts, stylesheets, icons, preloads and preconnects, images, frames, media, CSS url() and @import.
+    Links the reader follows (<a href>) and <link rel=canonical|alternate…> are not fetches. ``own``: a
+    prefix of the site's own address, allowed."""
+    if css:
+        urls = [u for pair in CSS_URL.findall(text) for u in pair if u]
+    else:
+        parser = _Fetched()
+        parser.feed(text)
+        urls = parser.urls
+    external = [u for u in urls if u.lower().startswith(("http:", "https:", "//"))]
+    return [u for u in external if not (own and u.startswith(own))]
 
 
 BUILDING_FIXTURES = {"real_site", "site_dir", "offline_zip"}

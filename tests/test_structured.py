@@ -6,6 +6,11 @@ import json
 import re
 from pathlib import Path
 
+from casebook.core.model import Lesson
+from casebook.core.validate import build_case
+
+from .conftest import ROOT
+
 REQUIRED = {
     "Article": ("headline", "url", "dateModified"),
     "LearningResource": ("name", "url", "educationalLevel", "timeRequired", "teaches", "inLanguage"),
@@ -88,3 +93,17 @@ def test_pages_carry_link_preview_meta_and_a_citation_box(real_site: Path) -> No
     assert "Cite this page (last updated " in html
     text = re.sub(r"<[^>]+>", "", html)
     assert "@misc{casebook-" in text and "Casebook contributors" in text
+
+
+def test_lesson_json_ld_says_what_the_lesson_record_says(real_site: Path) -> None:
+    """The one JSON-LD test of lessons beyond the required properties: the values come from the record."""
+    book = build_case(ROOT / "content")
+    lessons = book.of_kind("lesson")
+    assert lessons
+    for lesson in lessons:
+        assert isinstance(lesson, Lesson)
+        [block] = _blocks((real_site / "lessons" / lesson.id / "index.html").read_text(encoding="utf-8"))
+        assert block["@type"] == "LearningResource", lesson.id
+        assert block["timeRequired"] == f"PT{lesson.minutes}M", lesson.id
+        assert block["educationalLevel"] == lesson.level and block["inLanguage"] == "en", lesson.id
+        assert block["teaches"], lesson.id

@@ -16,7 +16,7 @@ def test_every_page_within_the_weight_budget(site_dir: Path) -> None:
     weights = {page: page_weight(site_dir, page) for page in pages}
     over = {page: w["total_gzip"] for page, w in weights.items() if w["total_gzip"] > BUDGET_GZIP}
     assert over == {}, f"pages above {BUDGET_GZIP} bytes gzip: {over}"
-    assert all(w["external"] == [] for w in weights.values())
+    # third-party fetches (which the weight would not count) are tests/test_build.py's and test_pages.py's
 
 
 def test_page_weight_counts_what_a_first_visit_fetches(site_dir: Path) -> None:
