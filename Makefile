@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test lint build offline bench clean
+.PHONY: serve test test-fast lint build offline bench clean
 .DEFAULT_GOAL := test
 
 # axe-core and Lighthouse for the browser tests and benchmarks, pinned in tests/browser/package-lock.json
@@ -26,6 +26,10 @@ serve: $(STAMP)
 test: $(STAMP) $(NODE_TOOLS) lint
 	$(BIN)/casebook validate
 	$(BIN)/python -m pytest
+
+## test-fast: the tests that build no site and open no browser (no lint), in seconds: for the edit-test loop
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not build and not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests
