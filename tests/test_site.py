@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from casebook.core.shortcodes import SHORTCODE
 from casebook.core.urls import public_url
@@ -136,7 +137,9 @@ def test_head_values_are_escaped_for_html_and_script(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     page = (project / "site" / "case" / "index.html").read_text(encoding="utf-8")
     head = page.split("</head>", 1)[0]
-    assert not re.search(r"<meta[^>]*\shttp-equiv=", head)  # (in <title> the text is inert)
+    metas = BeautifulSoup(head, "html.parser").find_all("meta")
+    assert not [m for m in metas if m.has_attr("http-equiv")]
+    assert hostile in [m.get("content") for m in metas]  # the value arrives whole, as an attribute's text
     assert "evil.example&#34; http-equiv=&#34;refresh &amp; more" in head
     for block in _JSON_LD.findall(head):
         assert json.loads(block)["headline"] == hostile  # escaped inside the script, intact once parsed
