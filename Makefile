@@ -31,9 +31,12 @@ test: $(STAMP) $(NODE_TOOLS) lint
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not build and not browser"
 
+## lint: ruff, the type checker, and the layers contract (adapters -> site -> outputs -> render -> core)
 lint: $(STAMP)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## build: a strict build into site/, swapped in only when the whole build succeeded
 build: $(STAMP)

@@ -454,7 +454,8 @@ def _version(book: Casebook) -> str:
     return f"{__version__}+{case.as_of}" if case else __version__
 
 
-def _add_generated(site: Site, path: str, title: str, description: str, template: str, **context: Any) -> None:
+def _add_generated(site: Site, spec: tuple[str, str, str], template: str, context: dict[str, object]) -> None:
+    path, title, description = spec
     page = Page(path, title, description, None)
     writer = PageWriter(site.book, path, None, titles=site.titles)
     page.markdown = render_template(site.book, template, writer, title=title, **context)
@@ -476,7 +477,7 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     site.files = export_files(book, site_url=options.site_url, version=version)
     site.files["timeline.svg"] = timeline_svg(book).encode()
     context = downloads_context(book, site.files, version=version, offline_zip=options.offline_zip)
-    _add_generated(site, *DOWNLOADS, "downloads.md.j2", **context)
+    _add_generated(site, DOWNLOADS, "downloads.md.j2", context)
     changes = content_changes(commits)
     updates = UPDATES[0]
     site.pages[updates] = Page(updates, UPDATES[1], UPDATES[2], None, updates_page(book, changes))

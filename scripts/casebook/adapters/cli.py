@@ -6,13 +6,14 @@ import argparse
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from casebook.core.errors import ContentError
 from casebook.core.validate import build_and_check, build_case
 
 
-def _write_atomically(out: Path, files: dict[str, str] | dict[str, bytes] | dict[str, str | bytes]) -> None:
+def _write_atomically(out: Path, files: Mapping[str, str | bytes]) -> None:
     """Write into a temporary folder beside ``out`` and swap it in only when everything is written."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +52,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     site = build_site(args.content, args.docs, SiteOptions(repo_root=Path.cwd()))
     pages = site.generated
-    _write_atomically(args.out, {**pages, **site.files})
+    files: dict[str, str | bytes] = {**pages}
+    files.update(site.files)
+    _write_atomically(args.out, files)
     print(f"wrote {len(pages)} pages and {len(site.files)} data files to {args.out}")
     return 0
 

@@ -25,7 +25,7 @@ from casebook.core.errors import ContentError
 from casebook.outputs.offline import SHIM, ZIP_NAME
 from casebook.site import Site, SiteOptions, build_site
 
-SHIM_URL = "assets/javascripts/iframe-worker-shim.js"
+SHIM_URL = "assets/javascripts/iframe-worker-shim.js"  # a local copy of Material's file:// worker shim
 
 
 class CasebookConfig(Config):
@@ -44,17 +44,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if str(content) not in config.watch:
             config.watch.append(str(content))
         # `edit_uri` points at docs/ (hand-written pages); content files sit beside docs/.
-        edit_url = urljoin(urljoin(config.repo_url.rstrip("/") + "/", config.edit_uri), "../")
+        repo, edit_uri = config.repo_url, config.edit_uri
+        edit_url = urljoin(urljoin(repo.rstrip("/") + "/", edit_uri), "../") if repo and edit_uri else None
         self.extra_files = {}
         offline = self._offline_mode(config, root)
-        zip_path = root / self.config.offline_zip
-        publish_zip = zip_path.is_file() and not offline
+        publish_zip = (zip_path := root / self.config.offline_zip).is_file() and not offline
         if publish_zip:
             self.extra_files[ZIP_NAME] = zip_path.read_bytes()
         options = SiteOptions(
             site_url=config.site_url or "",
             site_name=config.site_name,
-            edit_url=edit_url if config.repo_url and config.edit_uri else None,
+            edit_url=edit_url,
             offline_zip=ZIP_NAME if publish_zip else None,
             site_description=config.site_description or "",
             repo_root=root,
@@ -80,7 +80,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if not (root / SHIM).is_file():
             raise PluginError(f"casebook: the offline build needs {SHIM}; build it with `make offline`")
         self.extra_files[SHIM_URL] = (root / SHIM).read_bytes()
-        config.extra["polyfills"] = [SHIM_URL]  # a local copy: no CDN request
+        config.extra["polyfills"] = [SHIM_URL]  # no CDN request
         return True
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.cyaml import CParser
+from yaml.cyaml import CParser  # type: ignore[attr-defined]  # not re-exported by the stubs
 from yaml.resolver import BaseResolver, Resolver
 
 from casebook.core.errors import Diagnostic
@@ -111,7 +111,7 @@ class _Constructor(SafeConstructor):
         return mapping
 
 
-class _Loader(CParser, _Constructor, _Resolver):  # type: ignore[misc]
+class _Loader(CParser, _Constructor, _Resolver):
     def __init__(self, stream: str) -> None:
         CParser.__init__(self, stream)
         _Constructor.__init__(self)
@@ -203,6 +203,8 @@ def parse_yaml(text: str, display: str) -> tuple[Any, Diagnostic | None]:
             loader.dispose()
     except ContentYAMLError as exc:
         mark = exc.mark
+        if mark is None:
+            return None, Diagnostic(display, "", exc.problem, exc.fix)
         return None, Diagnostic(display, "", exc.problem, exc.fix, mark.line + 1, mark.column + 1)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -291,7 +293,7 @@ def load_content(content_dir: Path) -> Loaded:
             )
         elif shape == "one":
             if isinstance(data, dict):
-                records.append(RawRecord(kind, data, display, path, (), "[[" in text))
+                records.append(RawRecord(kind, data, display, path, (), "[[" in (text or "")))
             else:
                 diagnostics.append(
                     Diagnostic(
@@ -310,7 +312,7 @@ def load_content(content_dir: Path) -> Loaded:
         else:
             for index, item in enumerate(data):
                 if isinstance(item, dict):
-                    records.append(RawRecord(kind, item, display, path, (index,), "[[" in text))
+                    records.append(RawRecord(kind, item, display, path, (index,), "[[" in (text or "")))
                 else:
                     diagnostics.append(
                         Diagnostic(

@@ -200,7 +200,7 @@ def event_items(book: Casebook, base: str) -> list[dict[str, Any]]:
 
 
 def _sources(book: Casebook) -> list[Source]:
-    return sorted(book.of_kind("source"), key=lambda s: s.id)
+    return sorted(book.of_kind(Source), key=lambda s: s.id)
 
 
 # ---------------------------------------------------------------- serialisers

@@ -62,7 +62,7 @@ def _attr(value: str) -> str:
 
 
 def _events(book: Casebook) -> list[Event]:
-    return sorted(book.of_kind("event"), key=lambda e: e.date)  # stable: content order within a date
+    return sorted(book.of_kind(Event), key=lambda e: e.date)  # stable: content order within a date
 
 
 def summary(events: list[Event]) -> str:
