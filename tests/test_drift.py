@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import socket
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from casebook.net import verify_sources as drift
-from casebook.net.client import SourceRef
+from casebook.net.client import describe_error, parse_retry_after
+from casebook.net.runner import SourceRef
 from casebook.net.verify_sources import closest_passage, differences, excerpt_found, normalise_text, visible_text
 
-from .support.servers import LocalServer, refused_url
+from .support.servers import LocalServer, ResetServer, refused_url
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 FAST: dict[str, Any] = {"delay": 0.0, "timeout": 0.5, "retries": 1, "backoff": 0.01, "quiet": True}
@@ -99,12 +102,16 @@ def test_visible_text_survives_an_unclosed_head() -> None:
     assert "body text" in visible_text("<html><head><title>T</title><body><p>body text")
 
 
-def test_excerpt_found_reads_ellipsis_as_elision_when_needed() -> None:
-    page = "The court found that the agent acted knowingly and for a foreign government."
+def test_excerpt_found_reads_cuts_as_the_quote_check_does() -> None:
+    page = "The court found that the agent acted knowingly and for a foreign government..."
     assert excerpt_found("the agent acted knowingly", page)
-    assert excerpt_found("The court found ... for a foreign government.", page)
+    assert excerpt_found("The court found […] for a foreign government.", page)
     assert excerpt_found("The court found [...] acted knowingly", page)
-    assert not excerpt_found("for a foreign government ... The court found", page)  # order matters
+    assert excerpt_found("The court found [ … ] acted knowingly", page)
+    assert excerpt_found("a foreign government…", page)  # the source's own ellipsis, found whole
+    assert not excerpt_found("for a foreign government [...] The court found", page)  # order matters
+    # a bare ellipsis is not a cut (as in casebook.core.text.QUOTE_CUT): the words must be there as written
+    assert not excerpt_found("The court found ... for a foreign government.", page)
     assert not excerpt_found("the agent acted recklessly", page)
 
 
@@ -244,3 +251,69 @@ def test_report_summary(server: LocalServer, tmp_path: Path) -> None:
     text = markdown(tmp_path)
     assert text.startswith("# Source excerpts\n") and "| changed | 1 |" in text and "| verified | 1 |" in text
     assert "## Verified (1)" in text and "## No excerpts (1)" in text
+
+
+def test_connection_reset_is_unreachable(tmp_path: Path) -> None:
+    with ResetServer() as resetting:
+        source = SourceRef("judgment", resetting.url("/page"), resetting.url("/archive"), EXCERPTS)
+        assert run([source], tmp_path) == 0
+        verdict = verdicts(tmp_path)["judgment"]
+        assert verdict["status"] == "unreachable" and "reset" in verdict["detail"]
+        assert resetting.requests["GET"] == 4  # two attempts (retries=1) for each of the two pages
+
+
+def test_slow_page_times_out(server: LocalServer, tmp_path: Path) -> None:
+    source = SourceRef("judgment", server.add("/slow", body=PAGE, delay=2.0), refused_url(), EXCERPTS)
+    assert run([source], tmp_path, timeout=0.2, retries=0) == 0
+    verdict = verdicts(tmp_path)["judgment"]
+    assert verdict["status"] == "unreachable" and "url: no answer within 0.2 s" in verdict["detail"]
+
+
+def test_no_network_stops_with_exit_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = SourceRef("judgment", refused_url("/page"), refused_url("/archive"), EXCERPTS)
+    assert run([source], tmp_path) == 3
+    assert "verify-sources: no network: nothing was checked" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() and not (tmp_path / "cache.json").exists()
+
+
+def test_no_network_probe_sees_only_pages_to_read(server: LocalServer, tmp_path: Path) -> None:
+    asked: list[list[str]] = []
+
+    def offline(urls: Sequence[str], within: float) -> bool:
+        asked.append(list(urls))
+        return False
+
+    with_excerpts = SourceRef("a", server.add("/a", body=PAGE), server.url("/a"), EXCERPTS)
+    without = SourceRef("b", server.add("/b", body=PAGE), server.url("/b"))
+    assert run([with_excerpts, without], tmp_path, probe=offline) == 3
+    assert asked == [[with_excerpts.url, with_excerpts.url]] and server.total == 0
+    assert run([without], tmp_path, probe=offline) == 0  # nothing to fetch: no need for the network
+
+
+# ---------------------------------------------------------------- client helpers
+
+
+def test_describe_error_names_the_cause() -> None:
+    dns = httpx.ConnectError("[Errno -2] Name or service not known")
+    dns.__cause__ = socket.gaierror(-2, "Name or service not known")
+    assert describe_error(dns).kind == "dns"
+    refused = httpx.ConnectError("All connection attempts failed")
+    refused.__cause__ = ConnectionRefusedError(111, "Connect call failed")
+    assert describe_error(refused).detail == "connection refused"
+    assert describe_error(httpx.ReadTimeout("x"), 15).detail == "no answer within 15 s"
+    assert describe_error(httpx.RemoteProtocolError("Server disconnected")).kind == "reset"
+    assert describe_error(httpx.UnsupportedProtocol("ftp")).transient is False
+
+
+def test_parse_retry_after() -> None:
+    assert parse_retry_after("5") == 5.0
+    assert parse_retry_after(None) is None and parse_retry_after("soon") is None
+    assert parse_retry_after("Sat, 01 Mar 2025 12:00:10 GMT", now=NOW) == 10.0
+
+
+def test_retries_honour_a_small_retry_after(server: LocalServer, tmp_path: Path) -> None:
+    busy = server.add("/busy", status=429, headers={"Retry-After": "0"})
+    down = server.add("/down", status=503, headers={"Retry-After": "3600"})
+    assert run([SourceRef("judgment", busy, down, EXCERPTS)], tmp_path, retries=2) == 0
+    assert server.count("/busy") == 3  # a Retry-After of 0 s is waited for, then asked again
+    assert server.count("/down") == 1  # an hour is too long: no retry

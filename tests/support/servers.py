@@ -25,14 +25,13 @@ from urllib.parse import urlsplit
 
 @dataclass
 class Route:
-    """A scripted answer. ``head_status`` answers HEAD differently (405 for servers without HEAD)."""
+    """A scripted answer."""
 
     status: int = 200
     body: bytes | str = b""
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
-    head_status: int | None = None
 
 
 class _Server(ThreadingHTTPServer):
@@ -61,9 +60,8 @@ class _Handler(BaseHTTPRequestHandler):
             route = owner.routes.get(path, Route(status=404, body="not here"))
             if route.delay and owner.stopping.wait(route.delay):
                 return
-            status = route.head_status if method == "HEAD" and route.head_status else route.status
             body = route.body.encode("utf-8") if isinstance(route.body, str) else route.body
-            self.send_response(status)
+            self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
             self.send_header("Content-Length", str(len(body)))
             for name, value in route.headers.items():
@@ -134,14 +132,12 @@ class LocalServer:
 
 
 class ResetServer:
-    """A raw socket server that resets connections (SO_LINGER 0 makes close() send an RST).
+    """A raw socket server that resets every connection (SO_LINGER 0 makes close() send an RST).
 
-    ``only_head``: reset HEAD requests but answer GET with a 200 page, like servers whose
-    firewalls drop HEAD.
+    ``requests`` counts the requests read, by method (a connection closed unasked counts under "").
     """
 
-    def __init__(self, *, only_head: bool = False) -> None:
-        self.only_head = only_head
+    def __init__(self) -> None:
         self.requests: Counter[str] = Counter()
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
@@ -181,13 +177,6 @@ class ResetServer:
                     continue
                 method = request.split(b" ", 1)[0].decode("ascii", errors="replace")
                 self.requests[method] += 1
-                if self.only_head and method == "GET":
-                    body = b"<p>fine</p>"
-                    connection.sendall(
-                        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n"
-                        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
-                    )
-                    continue
                 connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
 

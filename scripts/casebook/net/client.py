@@ -1,12 +1,9 @@
-"""Shared network plumbing for the commands that reach out to source pages (``links``, ``verify-sources``).
+"""The HTTP client of ``verify-sources``, which must read each source's page (lychee, which checks
+``links``, cannot return a page's text).
 
-Why one module: both commands must be equally polite (per-host limits, delays, honest retries) and
-equally careful not to call a page dead because of our own network trouble, so the fetching,
-the error wording and the result cache live here once.
-
-Absolute imports make this module safe to call ``http``: ``import http`` elsewhere still finds the
-standard library. httpx is imported only where requests are made, so the pure helpers here and in
-``drift`` (``normalise_text``) cost nothing to import.
+Polite (per-host limits and delays), honest about retries (connection errors, timeouts, 5xx, and a
+429 that says how long to wait), and careful to name why a page could not be read, so that our own
+network trouble never looks like a page that changed.
 """
 
 from __future__ import annotations
@@ -14,122 +11,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import json
-import os
 import re
 import socket
 import ssl
-import tempfile
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
-from casebook import __version__
+import httpx
 
-if TYPE_CHECKING:
-    import httpx
+from casebook.net.runner import NetworkOptions
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Servers that do not implement HEAD answer in all of these ways (some web frameworks even fail
-# with a 500); a GET settles it. 401 and 429 are not here: a GET would get the same refusal.
-HEAD_REFUSED = frozenset({403, 404, 405, 501})
-
-
-def head_refused(status: int) -> bool:
-    return status in HEAD_REFUSED or status >= 500
-
-
-CACHE_VERSION = 1
-DEFAULT_USER_AGENT = f"casebook/{__version__} (source link checker)"
-
-
-# ---------------------------------------------------------------- input
-
-
-class SourceLike(Protocol):
-    """What a source record must offer (``casebook.core.model.Source`` does); excerpts and snapshot are optional."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def url(self) -> str: ...
-
-    @property
-    def archive_url(self) -> str: ...
-
-
-@dataclass(frozen=True)
-class SourceRef:
-    """The few fields of a source record that the network commands need.
-
-    Kept separate from ``casebook.core.model.Source`` so that these commands (and their tests, which
-    use http://127.0.0.1 URLs the model rightly rejects) do not depend on the content model.
-    """
-
-    id: str
-    url: str
-    archive_url: str
-    excerpts: tuple[str, ...] = ()
-    has_snapshot: bool = False
-
-    @classmethod
-    def from_record(cls, record: SourceLike) -> SourceRef:
-        """Accept a ``casebook.core.model.Source`` or anything with the same attribute names."""
-        if isinstance(record, SourceRef):
-            return record
-        return cls(
-            id=str(record.id),
-            url=str(record.url),
-            archive_url=str(record.archive_url),
-            excerpts=tuple(str(e) for e in (getattr(record, "excerpts", None) or ())),
-            has_snapshot=getattr(record, "snapshot", None) is not None,
-        )
-
-
-def as_refs(sources: Iterable[SourceLike]) -> list[SourceRef]:
-    return [SourceRef.from_record(source) for source in sources]
-
-
-# ---------------------------------------------------------------- options
-
-
-@dataclass(frozen=True)
-class FetchOptions:
-    """How hard and how politely to fetch.
-
-    concurrency: pages fetched at once, over all hosts.
-    per_host: requests in flight at once to one host (host:port).
-    delay: seconds between the starts of two requests to the same host.
-    timeout: seconds allowed for connecting, and for each read, of one request.
-    retries: extra attempts after a connection error, a timeout or a 5xx answer.
-    backoff: first wait before a retry, in seconds; it doubles with each retry.
-    max_retry_after: a Retry-After up to this many seconds is waited for; a longer one ends the retries.
-    max_redirects: redirects followed before giving up.
-    max_bytes: most bytes read from one page body (the rest is ignored).
-    user_agent: sent with every request; says honestly what is asking.
-    """
-
-    concurrency: int = 8
-    per_host: int = 2
-    delay: float = 1.0
-    timeout: float = 15.0
-    retries: int = 2
-    backoff: float = 1.0
-    max_retry_after: float = 30.0
-    max_redirects: int = 10
-    max_bytes: int = 5_000_000
-    user_agent: str = DEFAULT_USER_AGENT
-
-    def __post_init__(self) -> None:
-        if self.concurrency < 1 or self.per_host < 1:
-            raise ValueError("concurrency and per_host must be at least 1")
-        if self.retries < 0 or self.delay < 0 or self.timeout <= 0 or self.backoff < 0:
-            raise ValueError("retries, delay and backoff must not be negative, and timeout must be positive")
 
 
 # ---------------------------------------------------------------- errors
@@ -149,7 +44,6 @@ class FetchError(Exception):
         self.transient = transient
         self.chain = chain or []
         self.attempts = 1
-        self.head_fallback = ""  # set when HEAD had already been refused and GET failed too
 
 
 _DNS_WORDS = (
@@ -174,8 +68,6 @@ def describe_error(exc: BaseException, timeout: float | None = None) -> FetchErr
         causes.append(current)
         current = current.__cause__ or current.__context__
     text = " | ".join(str(c) for c in causes).lower()
-
-    import httpx  # deferred: see Fetcher.__init__
 
     if isinstance(exc, httpx.TimeoutException):
         if isinstance(exc, httpx.ConnectTimeout):
@@ -228,16 +120,14 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 @dataclass
 class Response:
-    """What is kept of the final answer to a request, after redirects."""
+    """What is kept of the final answer to a GET, after redirects."""
 
     status: int
     url: str  # the final URL
     chain: list[str]  # every URL visited, the requested one first
-    method: str  # the method that produced this answer (HEAD, or GET after a fallback)
     headers: dict[str, str]
-    body: bytes | None = None
+    body: bytes
     attempts: int = 1
-    head_fallback: str = ""  # why GET replaced HEAD, if it did
 
     @property
     def content_type(self) -> str:
@@ -283,17 +173,13 @@ class HostGate:
 
 
 class Fetcher:
-    """An httpx client wrapped with per-host politeness, manual redirects, HEAD fallback and retries.
+    """An httpx client wrapped with per-host politeness, manual redirects and retries; every request is a GET.
 
     Redirects are followed by hand so that every hop goes through the host gate (a redirect to
     another host must be polite to that host too) and so that the chain can be reported.
     """
 
-    def __init__(self, options: FetchOptions, client: httpx.AsyncClient | None = None) -> None:
-        # httpx is imported here, not at the top, so that importing drift.normalise_text (which the
-        # core may use on every build) does not pay for loading the HTTP stack.
-        import httpx
-
+    def __init__(self, options: NetworkOptions, client: httpx.AsyncClient | None = None) -> None:
         self.options = options
         self._own_client = client is None
         self.client = client or httpx.AsyncClient(
@@ -315,25 +201,21 @@ class Fetcher:
         if self._own_client:
             await self.client.aclose()
 
-    async def _send(self, method: str, url: str, *, read_body: bool) -> tuple[int, dict[str, str], bytes | None]:
-        import httpx  # deferred: see __init__
-
+    async def _get(self, url: str) -> tuple[int, dict[str, str], bytes]:
+        """One GET of one URL (no redirect followed); at most ``max_bytes`` of the body are read."""
         async with self.gate.slot(url):
             self.requests_made += 1
             try:
-                request = self.client.build_request(method, url)
-                response = await self.client.send(request, stream=True)
+                response = await self.client.send(self.client.build_request("GET", url), stream=True)
                 try:
-                    body: bytes | None = None
-                    if read_body and method != "HEAD":
-                        chunks: list[bytes] = []
-                        size = 0
-                        async for chunk in response.aiter_bytes():
-                            chunks.append(chunk)
-                            size += len(chunk)
-                            if size >= self.options.max_bytes:
-                                break
-                        body = b"".join(chunks)[: self.options.max_bytes]
+                    chunks: list[bytes] = []
+                    size = 0
+                    async for chunk in response.aiter_bytes():
+                        chunks.append(chunk)
+                        size += len(chunk)
+                        if size >= self.options.max_bytes:
+                            break
+                    body = b"".join(chunks)[: self.options.max_bytes]
                 finally:
                     await response.aclose()
             except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL is not an HTTPError
@@ -348,49 +230,19 @@ class Fetcher:
                 raise FetchError("invalid-url", detail, transient=False) from exc
             return response.status_code, {k.lower(): v for k, v in response.headers.items()}, body
 
-    async def _hop(
-        self,
-        method: str,
-        url: str,
-        *,
-        read_body: bool,
-    ) -> tuple[str, int, dict[str, str], bytes | None, str]:
-        """One request for one URL; a refused HEAD is retried at once as GET."""
-        if method == "HEAD":
-            try:
-                status, headers, body = await self._send("HEAD", url, read_body=False)
-                if not head_refused(status):
-                    return "HEAD", status, headers, body, ""
-                reason = f"HEAD answered {status}"
-            except FetchError as error:
-                if error.kind != "reset":
-                    raise
-                reason = "HEAD connection reset"
-            try:
-                status, headers, body = await self._send("GET", url, read_body=read_body)
-            except FetchError as error:
-                error.head_fallback = reason
-                raise
-            return "GET", status, headers, body, reason
-        status, headers, body = await self._send(method, url, read_body=read_body)
-        return method, status, headers, body, ""
-
-    async def fetch(self, url: str, *, method: str = "GET", read_body: bool = False) -> Response:
-        """One attempt: request ``url`` and follow its redirects. Raises FetchError when nothing answers."""
+    async def fetch(self, url: str) -> Response:
+        """One attempt: GET ``url`` and follow its redirects. Raises FetchError when nothing answers."""
         chain = [url]
         current = url
-        fallback = ""
         for _ in range(self.options.max_redirects + 1):
             try:
-                used, status, headers, body, reason = await self._hop(method, current, read_body=read_body)
+                status, headers, body = await self._get(current)
             except FetchError as error:
                 error.chain = list(chain)
                 raise
-            fallback = fallback or reason
-            method = used  # once a server refused HEAD, the rest of the chain is asked with GET
             location = headers.get("location")
             if status not in REDIRECT_STATUSES or not location:
-                return Response(status, current, chain, used, headers, body, head_fallback=fallback)
+                return Response(status, current, chain, headers, body)
             try:
                 target = urljoin(current, location.strip())
             except ValueError as exc:
@@ -405,7 +257,7 @@ class Fetcher:
             current = target
         raise FetchError("redirects", f"more than {self.options.max_redirects} redirects", transient=False, chain=chain)
 
-    async def fetch_with_retries(self, url: str, *, method: str = "GET", read_body: bool = False) -> Response:
+    async def fetch_with_retries(self, url: str) -> Response:
         """Fetch with retries on transient errors, 5xx and 429 (when Retry-After is small).
 
         Returns the last answer (even a 5xx: the caller classifies it) or raises the last FetchError;
@@ -416,17 +268,13 @@ class Fetcher:
             last = attempt == options.retries
             wait = options.backoff * (2**attempt)
             try:
-                response = await self.fetch(url, method=method, read_body=read_body)
+                response = await self.fetch(url)
             except FetchError as error:
                 error.attempts = attempt + 1
                 if not error.transient or last:
                     raise
-                if error.head_fallback:
-                    method = "GET"
             else:
                 response.attempts = attempt + 1
-                if response.head_fallback:
-                    method = "GET"  # no point asking with HEAD again on a retry
                 if last or not (response.status >= 500 or response.status == 429):
                     return response
                 retry_after = parse_retry_after(response.headers.get("retry-after"))
@@ -437,101 +285,3 @@ class Fetcher:
                 wait = max(wait, retry_after or 0.0)
             await asyncio.sleep(wait)
         raise AssertionError("unreachable: the loop returns or raises on its last attempt")
-
-
-# ---------------------------------------------------------------- cache
-
-
-def utc_now(now: datetime | None = None) -> datetime:
-    if now is None:
-        return datetime.now(UTC)
-    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def parse_iso(text: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except (TypeError, ValueError):
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-class ResultCache:
-    """A JSON file of recent results, one section per command, each entry stamped ``checked_at``.
-
-    Sections let both commands share one file without clobbering each other: saving re-reads the
-    file and replaces only its own section. A missing or unreadable file is an empty cache (a cache
-    must never stop a check from running).
-    """
-
-    def __init__(self, path: Path, section: str, max_age: timedelta) -> None:
-        self.path = path
-        self.section = section
-        self.max_age = max_age
-        self.entries: dict[str, dict[str, Any]] = dict(self._read().get(section, {}))
-
-    def _read(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
-            return {}
-        return {k: v for k, v in data.items() if isinstance(v, dict)}
-
-    def get(self, key: str, now: datetime) -> dict[str, Any] | None:
-        entry = self.entries.get(key)
-        if not isinstance(entry, dict):
-            return None
-        checked = parse_iso(str(entry.get("checked_at", "")))
-        if checked is None or now - checked > self.max_age or checked > now + timedelta(minutes=5):
-            return None
-        return entry
-
-    def put(self, key: str, entry: dict[str, Any]) -> None:
-        self.entries[key] = entry
-
-    def prune(self, now: datetime) -> None:
-        """Drop entries too old to be used, so the file does not grow for ever."""
-        self.entries = {k: v for k, v in self.entries.items() if self.get(k, now) is not None}
-
-    def save(self) -> None:
-        data: dict[str, Any] = self._read()
-        data["version"] = CACHE_VERSION
-        data[self.section] = dict(sorted(self.entries.items()))
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # write-then-rename: an interrupted run must not leave a half-written cache behind
-        handle, temp = tempfile.mkstemp(prefix=self.path.name, suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, indent=1, ensure_ascii=False)
-                out.write("\n")
-            os.replace(temp, self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
-
-
-# ---------------------------------------------------------------- reports
-
-
-def md_cell(value: object) -> str:
-    """Make a value safe inside a Markdown table cell."""
-    text = str(value) if value is not None else ""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip() or " "
-
-
-def md_table(header: list[str], rows: Iterable[list[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines.extend("| " + " | ".join(md_cell(v) for v in row) + " |" for row in rows)
-    return lines
-
-
-def write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")

@@ -13,30 +13,18 @@ import codecs
 import hashlib
 import json
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 
+from casebook.core.text import quote_segments
 from casebook.core.textnorm import normalise_text
-from casebook.net.client import (
-    Fetcher,
-    FetchError,
-    FetchOptions,
-    Response,
-    ResultCache,
-    SourceLike,
-    SourceRef,
-    as_refs,
-    iso,
-    md_table,
-    utc_now,
-    write_text,
-)
+from casebook.net.client import Fetcher, FetchError, Response
+from casebook.net.markdown import md_head, md_table, md_text
+from casebook.net.runner import NetworkCommand, NetworkOptions, Progress, SourceLike, SourceRef, run, tally
 
 Verdict = Literal["verified", "changed", "unreachable", "no-excerpts"]
 VERDICTS: tuple[Verdict, ...] = ("changed", "unreachable", "verified", "no-excerpts")
@@ -192,18 +180,17 @@ def page_text(response: Response) -> str | None:
 
 # ---------------------------------------------------------------- matching
 
-_ELISION = re.compile(r"\s*(?:\[\s*\.\.\.\s*\]|\.\.\.)\s*")
-
 
 def excerpt_found(excerpt: str, page: str) -> bool:
-    """Whether a normalised excerpt appears in a normalised page.
+    """Whether an excerpt appears in a normalised page.
 
-    An excerpt with an ellipsis is first looked for whole (the ellipsis may be the source's own);
-    failing that, the ellipsis is read as an elision and the pieces must appear in order.
+    The excerpt is first looked for whole; failing that, if it has cuts (``[…]`` or ``[...]``, the
+    same marks as the offline quote check: ``casebook.core.text.quote_segments``), the pieces
+    between them must appear in order. A bare ellipsis is the source's own, never a cut.
     """
-    if excerpt in page:
+    if normalise_text(excerpt) in page:
         return True
-    pieces = [p for p in _ELISION.split(excerpt) if p.strip()]
+    pieces = [normalise_text(piece) for piece in quote_segments(excerpt)]
     if len(pieces) < 2:
         return False
     position = 0
@@ -333,7 +320,7 @@ def fingerprint(ref: SourceRef) -> str:
 async def _read_page(fetcher: Fetcher, url: str) -> tuple[Response | None, str | None, str]:
     """(response, normalised text, problem): text is None when the page could not be read."""
     try:
-        response = await fetcher.fetch_with_retries(url, method="GET", read_body=True)
+        response = await fetcher.fetch_with_retries(url)
     except FetchError as error:
         tries = f" after {error.attempts} attempts" if error.attempts > 1 else ""
         return None, None, f"{error.detail}{tries}"
@@ -347,7 +334,7 @@ async def _read_page(fetcher: Fetcher, url: str) -> tuple[Response | None, str |
 
 async def verify_source(fetcher: Fetcher, ref: SourceRef) -> SourceVerdict:
     """Read the live page (or, failing that, the archive copy) and look for every excerpt."""
-    excerpts = [normalise_text(e) for e in ref.excerpts if normalise_text(e)]
+    excerpts = [e for e in ref.excerpts if normalise_text(e)]
     verdict = SourceVerdict(
         source=ref.id,
         status="no-excerpts",
@@ -376,7 +363,7 @@ async def verify_source(fetcher: Fetcher, ref: SourceRef) -> SourceVerdict:
     if not missing:
         verdict.status, verdict.detail = "verified", f"all {len(excerpts)} excerpt(s) found on {via}"
         return verdict
-    for excerpt in missing:
+    for excerpt in map(normalise_text, missing):
         passage, ratio = closest_passage(excerpt, page)
         verdict.missing.append(Missing(excerpt, passage, ratio, differences(excerpt, passage)))
     verdict.status = "changed"
@@ -395,163 +382,129 @@ async def verify_source(fetcher: Fetcher, ref: SourceRef) -> SourceVerdict:
     return verdict
 
 
-async def verify_sources(
-    refs: Sequence[SourceRef],
-    *,
-    cache: ResultCache,
-    options: FetchOptions,
-    now: datetime,
+async def verify_all(
+    refs: Sequence[SourceRef], options: NetworkOptions, progress: Progress | None = None
 ) -> tuple[list[SourceVerdict], int]:
-    """Verdicts in the order of ``refs`` (cache first) and the number of requests made."""
-    verdicts: dict[str, SourceVerdict] = {}
-    to_check: list[SourceRef] = []
-    for ref in refs:
-        entry = cache.get(ref.id, now)
-        cached = SourceVerdict.from_cache(entry) if entry is not None else None
-        if cached is not None and cached.fingerprint == fingerprint(ref) and cached.status != "unreachable":
-            verdicts[ref.id] = cached
-        else:
-            to_check.append(ref)
-
+    """Verdicts in the order of ``refs``, at most ``concurrency`` sources at once, and the requests made."""
     limit = asyncio.Semaphore(options.concurrency)
     async with Fetcher(options) as fetcher:
 
-        async def one(ref: SourceRef) -> None:
+        async def one(ref: SourceRef) -> SourceVerdict:
             async with limit:
                 verdict = await verify_source(fetcher, ref)
-            verdict.checked_at = iso(now)
-            verdicts[ref.id] = verdict
+            if progress is not None:
+                progress.advance()
+            return verdict
 
-        await asyncio.gather(*(one(ref) for ref in to_check))
-        requests = fetcher.requests_made
-
-    for ref in to_check:
-        verdict = verdicts[ref.id]
-        if verdict.status in ("verified", "changed"):
-            data = asdict(verdict)
-            data.pop("cached")
-            cache.put(ref.id, data)
-        else:
-            # unreachable is a network state, not a fact about the page; no-excerpts costs nothing
-            cache.entries.pop(ref.id, None)
-    return [verdicts[ref.id] for ref in refs], requests
+        verdicts = await asyncio.gather(*(one(ref) for ref in refs))
+    return list(verdicts), fetcher.requests_made
 
 
-# ---------------------------------------------------------------- report
+# ---------------------------------------------------------------- command and report
 
 
-def build_report(
-    verdicts: list[SourceVerdict], *, now: datetime, options: FetchOptions, max_age: timedelta, requests: int
-) -> dict[str, Any]:
-    counts = Counter(v.status for v in verdicts)
-    return {
-        "generated_at": iso(now),
-        "summary": {status: counts.get(status, 0) for status in VERDICTS}
-        | {
-            "sources": len(verdicts),
-            "requests": requests,
-            "from_cache": sum(1 for v in verdicts if v.cached),
-        },
-        "options": asdict(options) | {"max_age_hours": max_age.total_seconds() / 3600},
-        "sources": [asdict(v) for v in verdicts],
-    }
+class SourcesCommand(
+    NetworkCommand[SourceRef, SourceVerdict],
+    name="verify-sources",
+    section=CACHE_SECTION,
+    reports=(REPORT_JSON, REPORT_MD),
+):
+    """``casebook verify-sources`` for ``casebook.net.runner.run``."""
 
+    def work(self, refs: Sequence[SourceRef]) -> dict[str, SourceRef]:
+        return {ref.id: ref for ref in refs}
 
-def render_markdown(report: dict[str, Any]) -> str:
-    summary = report["summary"]
-    rows = report["sources"]
-    lines = [
-        "# Source excerpts",
-        "",
-        f"Checked {report['generated_at']}: {summary['sources']} sources ({summary['from_cache']} from the cache, "
-        f"{summary['requests']} requests). Text is compared after folding quotes, dashes, ellipses and spaces.",
-        "",
-        *md_table(["Status", "Count"], [[status, summary[status]] for status in VERDICTS]),
-        "",
-    ]
-    changed = [r for r in rows if r["status"] == "changed"]
-    if changed:
-        lines += [
-            f"## Changed ({len(changed)})",
-            "",
-            "These excerpts are no longer on the page. Compare the closest passage and fix the excerpt, "
-            "or cite the archive copy.",
-            "",
-        ]
-        for row in changed:
-            lines += [f"### {row['source']}", "", f"{row['detail']}. Read: {row['fetched_url']}", ""]
-            lines += md_table(
-                ["Missing excerpt", "Closest passage on the page", "Similarity", "Differences"],
-                [
-                    [m["excerpt"], m["closest"], f"{m['similarity']:.2f}", "; ".join(m["differences"])]
-                    for m in row["missing"]
-                ],
-            )
-            lines.append("")
-    for status, title, header in (
-        ("unreachable", "Unreachable", ["Source", "Why"]),
-        ("verified", "Verified", ["Source", "Excerpts", "Read"]),
-        ("no-excerpts", "No excerpts", ["Source", "Note"]),
-    ):
-        group = [r for r in rows if r["status"] == status]
-        if not group:
-            continue
-        lines += [f"## {title} ({len(group)})", ""]
-        table: list[list[object]] = []
-        for row in group:
-            stamp = f" [cached {row['checked_at']}]" if row["cached"] else ""
-            if status == "unreachable":
-                table.append([row["source"], row["detail"]])
-            elif status == "verified":
-                table.append([row["source"], row["excerpts"], f"{row['checked_via']}: {row['fetched_url']}{stamp}"])
-            else:
-                note = "has a snapshot; register excerpts to check it" if row["has_snapshot"] else row["detail"]
-                table.append([row["source"], note])
-        lines += [*md_table(header, table), ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    def reuse(self, item: SourceRef, entry: dict[str, Any]) -> SourceVerdict | None:
+        cached = SourceVerdict.from_cache(entry)
+        if cached is None or cached.fingerprint != fingerprint(item) or cached.status == "unreachable":
+            return None
+        return cached
 
+    def urls(self, items: Iterable[SourceRef]) -> list[str]:
+        return [url for ref in items if ref.excerpts for url in (ref.url, ref.archive_url)]
 
-# ---------------------------------------------------------------- entry point
+    def check(
+        self, items: Mapping[str, SourceRef], options: NetworkOptions, progress: Progress
+    ) -> tuple[dict[str, SourceVerdict], dict[str, int]]:
+        refs = list(items.values())
+        verdicts, requests = asyncio.run(verify_all(refs, options, progress))
+        return {ref.id: verdict for ref, verdict in zip(refs, verdicts, strict=True)}, {"requests": requests}
 
+    def keep(self, result: SourceVerdict) -> bool:
+        # unreachable is a network state, not a fact about the page; no-excerpts costs nothing
+        return result.status in ("verified", "changed")
 
-def main(
-    sources: Sequence[SourceLike],
-    *,
-    out_dir: Path,
-    cache_file: Path,
-    now: datetime | None = None,
-    max_age_hours: float = 24.0,
-    quiet: bool = False,
-    **fetch: Any,
-) -> int:
-    """Check every source's excerpts against its page; write the reports; return the exit code.
+    def report(
+        self, refs: Sequence[SourceRef], results: Mapping[str, SourceVerdict]
+    ) -> tuple[dict[str, int], dict[str, Any]]:
+        verdicts = [results[ref.id] for ref in refs]
+        summary = tally(VERDICTS, (v.status for v in verdicts)) | {"sources": len(verdicts)}
+        return summary, {"sources": [asdict(v) for v in verdicts]}
 
-    sources: ``casebook.core.model.Source`` records (or ``SourceRef``s, or anything with id/url/archive_url/excerpts).
-    out_dir: where ``sources-report.md`` and ``sources-report.json`` are written.
-    cache_file: JSON cache (section ``sources``; may be shared with links). A verdict is reused for
-        ``max_age_hours`` (default 24; 0 disables) unless the source's URLs or excerpts changed;
-        unreachable verdicts are never cached.
-    now: the time of the check; defaults to the current UTC time.
-    concurrency, per_host, delay, timeout, retries, backoff, max_retry_after, user_agent: as for
-        ``links.main`` (defaults 8, 2, 1 s, 15 s, 2, 1 s, 30 s).
-    max_bytes: most bytes read of one page (default 5 MB).
-    quiet: do not print the one-line summary.
-
-    Returns 1 when any source is ``changed``; unreachable sources are reported but return 0.
-    """
-    moment = utc_now(now)
-    options = FetchOptions(**fetch)  # concurrency, per_host, delay, timeout, retries, … (see FetchOptions)
-    max_age = timedelta(hours=max_age_hours)
-    cache = ResultCache(cache_file, CACHE_SECTION, max_age)
-    verdicts, requests = asyncio.run(verify_sources(as_refs(sources), cache=cache, options=options, now=moment))
-    cache.prune(moment)
-    cache.save()
-
-    report = build_report(verdicts, now=moment, options=options, max_age=max_age, requests=requests)
-    write_text(out_dir / REPORT_JSON, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    write_text(out_dir / REPORT_MD, render_markdown(report))
-    if not quiet:
+    def markdown(self, report: dict[str, Any]) -> str:
         summary = report["summary"]
-        counts = ", ".join(f"{summary[s]} {s}" for s in VERDICTS)
-        print(f"verify-sources: {summary['sources']} sources ({counts}); report: {out_dir / REPORT_MD}")
-    return 1 if report["summary"]["changed"] else 0
+        rows = report["sources"]
+        sentence = (
+            f"Checked {report['generated_at']}: {summary['sources']} sources ({summary['from_cache']} from the "
+            f"cache, {summary.get('requests', 0)} requests). Text is compared after folding quotes, dashes, "
+            "ellipses and spaces."
+        )
+        lines = md_head("Source excerpts", sentence, summary, VERDICTS)
+        changed = [r for r in rows if r["status"] == "changed"]
+        if changed:
+            lines += [
+                f"## Changed ({len(changed)})",
+                "",
+                "These excerpts are no longer on the page. Compare the closest passage and fix the excerpt, "
+                "or cite the archive copy.",
+                "",
+            ]
+            for row in changed:
+                lines += [f"### {row['source']}", "", f"{row['detail']}. Read: {row['fetched_url']}", ""]
+                lines += md_table(
+                    ["Missing excerpt", "Closest passage on the page", "Similarity", "Differences"],
+                    [
+                        [m["excerpt"], m["closest"], f"{m['similarity']:.2f}", "; ".join(m["differences"])]
+                        for m in row["missing"]
+                    ],
+                )
+                lines.append("")
+        for status, title, header in (
+            ("unreachable", "Unreachable", ["Source", "Why"]),
+            ("verified", "Verified", ["Source", "Excerpts", "Read"]),
+            ("no-excerpts", "No excerpts", ["Source", "Note"]),
+        ):
+            group = [r for r in rows if r["status"] == status]
+            if not group:
+                continue
+            lines += [f"## {title} ({len(group)})", ""]
+            table: list[list[object]] = []
+            for row in group:
+                stamp = f" [cached {row['checked_at']}]" if row["cached"] else ""
+                if status == "unreachable":
+                    table.append([row["source"], row["detail"]])
+                elif status == "verified":
+                    table.append([row["source"], row["excerpts"], f"{row['checked_via']}: {row['fetched_url']}{stamp}"])
+                else:
+                    note = "has a snapshot; register excerpts to check it" if row["has_snapshot"] else row["detail"]
+                    table.append([row["source"], note])
+            lines += [*md_table(header, table), ""]
+        return md_text(lines)
+
+    def summary_line(self, report: dict[str, Any]) -> str:
+        summary = report["summary"]
+        return f"{summary['sources']} sources (" + ", ".join(f"{summary[s]} {s}" for s in VERDICTS) + ")"
+
+    def exit_code(self, report: dict[str, Any]) -> int:
+        return 1 if report["summary"]["changed"] else 0
+
+
+def main(sources: Sequence[SourceLike], *, out_dir: Path, cache_file: Path, **settings: Any) -> int:
+    """Check every source's excerpts against its page; write ``sources-report.{md,json}``; return the exit code.
+
+    Arguments and exit codes as for ``casebook.net.runner.run`` (options: ``NetworkOptions``). A
+    verdict is reused from the cache unless the source's URLs or excerpts changed; unreachable
+    verdicts are never cached. Returns 1 when any source is ``changed``; unreachable sources are
+    reported but return 0.
+    """
+    return run(SourcesCommand(), sources, out_dir=out_dir, cache_file=cache_file, **settings)
