@@ -184,6 +184,15 @@ def test_missing_lychee_is_exit_2(
     assert not (tmp_path / "out").exists() and server.total == 0
 
 
+def test_failing_lychee_is_exit_2(
+    server: LocalServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(links, "find_lychee", lambda: "false")  # exits 1 and writes no report
+    assert run([SourceRef("s", server.add("/a"), server.add("/b"))], tmp_path) == runner.EXIT_ERROR
+    assert "lychee failed (exit code 1)" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists() and not (tmp_path / "cache.json").exists()
+
+
 # ---------------------------------------------------------------- no network
 
 

@@ -85,6 +85,11 @@ def find_lychee() -> str:
     return found
 
 
+def lychee_seconds(seconds: float) -> int:
+    """lychee counts whole seconds: a timeout is rounded up, to at least 1."""
+    return max(1, math.ceil(seconds))
+
+
 def lychee_arguments(options: NetworkOptions, page: Path, output: Path, config: Path) -> list[str]:
     """lychee's flags for these options (0.24: whole seconds for the timeout and the retry wait)."""
     return [
@@ -104,7 +109,7 @@ def lychee_arguments(options: NetworkOptions, page: Path, output: Path, config: 
         f"--max-concurrency={options.concurrency}",
         f"--host-concurrency={options.per_host}",
         f"--host-request-interval={round(options.delay * 1000)}ms",
-        f"--timeout={max(1, math.ceil(options.timeout))}",
+        f"--timeout={lychee_seconds(options.timeout)}",
         f"--max-retries={options.retries}",
         f"--retry-wait-time={round(options.backoff)}",
         f"--max-redirects={options.max_redirects}",
@@ -191,7 +196,10 @@ def verdict(url: str, entry: Mapping[str, Any], options: NetworkOptions) -> Link
         if entry.get("map") == "excluded_map":
             result.status, result.detail = "unverified", f"skipped by lychee ({said})"
         elif entry.get("map") == "timeout_map":
-            result.detail, result.transient = f"no answer within {options.timeout:g} s (lychee: {said})", True
+            result.detail, result.transient = (
+                f"no answer within {lychee_seconds(options.timeout)} s (lychee: {said})",
+                True,
+            )
         else:
             result.detail, result.transient = said, True  # refused, reset, DNS, TLS…: perhaps only today
     elif 200 <= code < 300:
