@@ -8,8 +8,10 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from casebook.core.errors import ContentError
+from casebook.core.model import Source
 from casebook.core.validate import build_and_check, build_case
 
 
@@ -98,26 +100,25 @@ def cmd_permalinks(args: argparse.Namespace) -> int:
     return 1 if lost or (added and not args.write) else 0
 
 
-def _network_options(args: argparse.Namespace) -> dict[str, object]:
+def _network_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The NetworkOptions settings given on the command line (report folder and cache are passed apart)."""
     from casebook.net.runner import NetworkOptions
 
-    return {"out_dir": args.out, "cache_file": args.cache} | {
-        name: getattr(args, name) for name, *_ in NetworkOptions.flags()
-    }
+    return {name: getattr(args, name) for name, *_ in NetworkOptions.flags()}
 
 
 def cmd_links(args: argparse.Namespace) -> int:
     from casebook.net import links
 
     book = build_case(args.content)
-    return links.main(book.of_kind("source"), **_network_options(args))
+    return links.main(book.of_kind(Source), out_dir=args.out, cache_file=args.cache, **_network_options(args))
 
 
 def cmd_verify_sources(args: argparse.Namespace) -> int:
     from casebook.net import verify_sources
 
     book = build_case(args.content)
-    return verify_sources.main(book.of_kind("source"), **_network_options(args))
+    return verify_sources.main(book.of_kind(Source), out_dir=args.out, cache_file=args.cache, **_network_options(args))
 
 
 def _add_network_arguments(parser: argparse.ArgumentParser) -> None:
