@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import shutil
@@ -168,8 +169,18 @@ def third_party_fetches(text: str, *, css: bool = False, own: str | None = None)
 BUILDING_FIXTURES = {"real_site", "site_dir", "offline_zip"}
 
 
+def _calls_mkdocs_build(item: pytest.Item) -> bool:
+    function = getattr(item, "function", None)
+    try:
+        return function is not None and "mkdocs_build(" in inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that needs a built site carries the `build` marker, so `-m "not build"` stays fast."""
+    """Every test that builds a site carries the `build` marker, so `-m "not build"` (`make test-fast`)
+    stays fast: those that use a built-site fixture, and those that call mkdocs_build() themselves
+    (every MkDocs build of the tests goes through it)."""
     for item in items:
-        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())) or _calls_mkdocs_build(item):
             item.add_marker(pytest.mark.build)

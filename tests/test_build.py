@@ -16,8 +16,8 @@ from casebook.outputs.permalinks import LIST_FILE, collect, read_list
 
 from .conftest import ROOT, mkdocs_build, third_party_fetches
 
-# Tests that build a site carry the `build` marker: those using real_site get it from tests/conftest.py,
-# those that build the seed project with mkdocs_build() are marked here.
+# The tests that build a site (with real_site, or mkdocs_build() on the seed project) are marked `build` by
+# tests/conftest.py; the others here run in `make test-fast`.
 
 
 def test_real_site_builds_strict(real_site: Path) -> None:
@@ -26,7 +26,6 @@ def test_real_site_builds_strict(real_site: Path) -> None:
     assert (real_site / "sitemap.xml").is_file()
 
 
-@pytest.mark.build
 def test_seed_site_builds_with_anchors_and_edit_links(project: Path) -> None:
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
@@ -44,7 +43,6 @@ def test_seed_site_builds_with_anchors_and_edit_links(project: Path) -> None:
     assert "reading-a-complaint/" not in (project / "site/index.html").read_text()
 
 
-@pytest.mark.build
 def test_glossary_terms_show_as_tooltips(project: Path) -> None:
     index = project / "docs" / "index.md"
     index.write_text(index.read_text() + "\nA criminal complaint is not an indictment.\n")
@@ -83,6 +81,7 @@ def test_no_page_of_the_real_site_fetches_from_another_host(real_site: Path) -> 
         ("<style>@import 'https://fonts.googleapis.com/css';</style>", False),
         ('@font-face { src: url("https://fonts.gstatic.com/roboto.woff2") }', True),
     ],
+    ids=["stylesheet", "preconnect", "script", "image", "srcset", "iframe", "inline-style", "style-import", "css-font"],
 )
 def test_privacy_check_catches_what_a_page_fetches_from_other_hosts(text: str, css: bool) -> None:
     assert third_party_fetches(text, css=css, own=SITE_URL) != []
@@ -97,7 +96,6 @@ def test_privacy_check_ignores_links_and_the_sites_own_address() -> None:
     assert third_party_fetches(html, own=SITE_URL) == []
 
 
-@pytest.mark.build
 def test_invalid_content_aborts_build_and_keeps_previous_site(project: Path) -> None:
     site = project / "site"
     assert mkdocs_build(project, site).returncode == 0
@@ -113,7 +111,6 @@ def test_invalid_content_aborts_build_and_keeps_previous_site(project: Path) -> 
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
 
 
-@pytest.mark.build
 def test_unknown_citation_in_docs_aborts_build(project: Path) -> None:
     page = project / "docs" / "index.md"
     page.write_text("# Home\n\nSee [[quote:nope]].\n")
@@ -123,7 +120,6 @@ def test_unknown_citation_in_docs_aborts_build(project: Path) -> None:
     assert not (project / "site").exists()
 
 
-@pytest.mark.build
 def test_broken_link_in_docs_fails_strict_build(project: Path) -> None:
     page = project / "docs" / "index.md"
     page.write_text(page.read_text() + "\n[x](case/facts.md#no-such-fact)\n")
@@ -153,7 +149,6 @@ def test_published_addresses_still_resolve(real_site: Path) -> None:
     assert added == [], f"new addresses: run `make build && .venv/bin/casebook permalinks --write`: {added[:10]}"
 
 
-@pytest.mark.build
 def test_renamed_records_keep_their_old_addresses(project: Path) -> None:
     site = project / "site"
     fact = project / "content/facts/jin-not-in-custody.yml"
