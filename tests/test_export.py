@@ -219,7 +219,9 @@ def test_export_is_pure(
 def test_downloads_page(book: Casebook, files: dict[str, bytes]) -> None:
     context = downloads_context(book, files, version=VERSION)
     template = environment().get_template("downloads.md.j2")
-    text = template.render(page=PageWriter(book, "downloads.md", None), book=book, title="Downloads: the records as data", **context)
+    text = template.render(
+        page=PageWriter(book, "downloads.md", None), book=book, title="Downloads: the records as data", **context
+    )
     assert text.startswith("# Downloads: the records as data\n")
     for name in files:
         assert f"| [{name}]({name}) |" in text
