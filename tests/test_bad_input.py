@@ -207,3 +207,98 @@ def test_render_writes_nothing_on_error(run, content: Path, tmp_path: Path) -> N
     after = {p.relative_to(out): p.read_text() for p in out.rglob("*.md")}
     assert after == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".rendered")] == []
+
+
+def test_unknown_enum_value_suggests_nearest(run, content: Path) -> None:
+    _replace(content, "facts/complaint-unsealed.yml", "status: established", "status: alledged")
+    _fails(
+        run,
+        content,
+        f"{FACT}:5:9: status: 'alledged' is not an allowed value (did you mean 'alleged'? use one of: "
+        "'established', 'alleged', 'reported', 'disputed')",
+    )
+
+
+def test_unknown_enum_value_without_a_near_one_suggests_nothing(run, content: Path) -> None:
+    _replace(content, "facts/complaint-unsealed.yml", "status: established", "status: proven")
+    err = _fails(
+        run,
+        content,
+        f"{FACT}:5:9: status: 'proven' is not an allowed value (use one of: 'established', 'alleged', 'reported', "
+        "'disputed')",
+    )
+    assert "did you mean" not in err
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        (
+            "topics: [charges-2020]",
+            "topics: []",
+            f"{FACT}:7:9: topics: needs at least 1 item(s) (add at least one entry)",
+        ),
+        (
+            'date: "2020-12-18"',
+            "date: true",
+            f"{FACT}:6:7: date: expected text, got true/false (write the value as text; put it in quotes)",
+        ),
+        (
+            "sources:\n  - source: doj-2020-12-18-release",
+            "sources:\n  - source: " + "a" * 81,
+            f"{FACT}:10:13: sources[0].source: is longer than 80 characters (shorten it)",
+        ),
+        (
+            "sources:\n  - source: doj-2020-12-18-release\n    locator: first paragraph\n    excerpt:",
+            "sources: [doj-2020-12-18-release]\nnote:",
+            f"{FACT}:9:11: sources[0]: expected a mapping of fields, got text (write 'field: value' lines)",
+        ),
+    ],
+)
+def test_schema_messages_table(run, content: Path, old: str, new: str, line: str) -> None:
+    _replace(content, "facts/complaint-unsealed.yml", old, new)
+    _fails(run, content, line)
+
+
+def test_numbers_out_of_range_and_of_the_wrong_type(run, content: Path) -> None:
+    rel = "lessons/reading-a-complaint.yml"
+    _replace(content, rel, "minutes: 45", "minutes: 601")
+    _replace(content, rel, "  - minutes: 15", "  - minutes: 0")
+    _replace(content, rel, "  - minutes: 30", "  - minutes: '30'")
+    _fails(
+        run,
+        content,
+        f"content/{rel}:5:10: minutes: input should be less than or equal to 600 (change the number)",
+        f"content/{rel}:12:14: sequence[0].minutes: input should be greater than or equal to 1 (change the number)",
+        f"content/{rel}:15:14: sequence[1].minutes: expected a whole number, got text (write digits only, without "
+        "quotes)",
+    )
+
+
+def test_pattern_mismatch_names_the_pattern(run, content: Path) -> None:
+    _replace(
+        content,
+        "sources/zoom-2020-12-18-perspective.yml",
+        "license: copyrighted",
+        "license: copyrighted\nlanguage: English",
+    )
+    _fails(
+        run,
+        content,
+        "content/sources/zoom-2020-12-18-perspective.yml:10:11: language: 'English' is not in the expected form "
+        "(match the pattern ^[a-z]{2}(-[A-Za-z]{2,4})?$)",
+    )
+
+
+def test_the_models_own_errors_carry_their_fix_as_data() -> None:
+    from pydantic import ValidationError
+
+    from casebook.core.model import Topic
+
+    with pytest.raises(ValidationError) as caught:
+        Topic.model_validate({"id": "Bad Id", "title": "t", "summary": "<b>x</b>"})
+    by_field = {e["loc"][0]: e for e in caught.value.errors()}
+    assert by_field["id"]["msg"] == "'Bad Id' is not a valid id"
+    assert by_field["id"]["ctx"]["fix"] == "use lower-case letters, digits and single hyphens, e.g. 'jin-liaison-role'"
+    assert by_field["summary"]["msg"] == "raw HTML is not allowed ('<b>')"
+    assert by_field["summary"]["ctx"]["fix"] == "write Markdown; link with [text](https://…)"

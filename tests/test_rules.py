@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from casebook.core import rules
 from casebook.core.errors import ContentError
 from casebook.core.validate import build_case
 
@@ -136,3 +138,191 @@ def test_objectives_start_with_an_action_verb(content: Path) -> None:
         "text: Students see an allegation",
     )
     assert "objective should start with an action verb, not 'students'" in _errors(content)
+
+
+# ---------------------------------------------------------------- one mutation per registered rule
+
+DOJ = "sources/doj-2020-12-18-release.yml"
+ZOOM = "sources/zoom-2020-12-18-perspective.yml"
+SNAPSHOT_TEXT = "Jin is not in U.S. custody.\n"
+LAW = """id: test-law
+title: A test law
+jurisdiction: us
+type: statute
+citation: 18 U.S.C. 0
+summary: A law for the test.
+relevance: It is quoted.
+provisions:
+  - ref: Section 1
+    text: Jin is not in U.S. custody.
+    form: quote
+    source: doj-2020-12-18-release
+sources: [doj-2020-12-18-release]
+"""
+
+
+def _add_snapshot(content: Path, rel: str, text: str | None, sha256: str | None = None) -> None:
+    """Give the source at ``rel`` a snapshot; write its file unless ``text`` is None."""
+    name = Path(rel).stem
+    if text is not None:
+        (content / "sources" / "snapshots").mkdir(exist_ok=True)
+        (content / "sources" / "snapshots" / f"{name}.txt").write_text(text, encoding="utf-8")
+    digest = sha256 or hashlib.sha256((text or "").encode()).hexdigest()
+    _edit(
+        content,
+        rel,
+        "excerpts:\n",
+        f'snapshot:\n  file: sources/snapshots/{name}.txt\n  sha256: "{digest}"\nexcerpts:\n',
+    )
+
+
+def _orphan_source(content: Path) -> None:
+    text = (content / ZOOM).read_text(encoding="utf-8")
+    (content / "sources/orphan.yml").write_text(text.replace(f"id: {Path(ZOOM).stem}", "id: orphan"), encoding="utf-8")
+
+
+def _misquoted_law(content: Path) -> None:
+    (content / "laws").mkdir(exist_ok=True)
+    (content / "laws/test-law.yml").write_text(LAW.replace("Jin is not in U.S. custody.", "Jin is in custody."))
+
+
+MUTATIONS = [
+    pytest.param(
+        lambda c: _add_snapshot(c, ZOOM, SNAPSHOT_TEXT),
+        f"content/{ZOOM}:11:3: snapshot: only public-domain documents may be stored as snapshots (remove the "
+        "snapshot and register short excerpts instead)",
+        id="snapshots_are_public_domain",
+    ),
+    pytest.param(
+        lambda c: _add_snapshot(c, DOJ, None),
+        f"content/{DOJ}:12:9: snapshot.file: snapshot file content/sources/snapshots/doj-2020-12-18-release.txt "
+        "is missing (add the file or fix the path)",
+        id="snapshot_file_exists",
+    ),
+    pytest.param(
+        lambda c: _add_snapshot(c, DOJ, SNAPSHOT_TEXT, sha256="0" * 64),
+        f"content/{DOJ}:13:11: snapshot.sha256: snapshot changed: its sha256 is "
+        f"{hashlib.sha256(SNAPSHOT_TEXT.encode()).hexdigest()} (if the change is intended, record the new sha256)",
+        id="snapshot_hash_matches",
+    ),
+    pytest.param(
+        lambda c: _edit(c, ZOOM, "excerpts:\n", "excerpts:\n  - " + " ".join(["word"] * 51) + "\n"),
+        f"content/{ZOOM}:11:5: excerpts[0]: excerpt of a copyrighted source has 51 words, over 50 (quote less: keep "
+        "the words that support the fact)",
+        id="excerpt_word_limit",
+    ),
+    pytest.param(
+        _orphan_source,
+        "content/sources/orphan.yml:1:5: id: source 'orphan' is not cited by any record (cite it from a fact, quote "
+        "or other record, or delete the file)",
+        id="every_source_is_cited",
+    ),
+    pytest.param(
+        lambda c: _edit(c, "facts/zoom-cooperating.yml", "status: reported", "status: alleged"),
+        "content/facts/zoom-cooperating.yml:9:3: sources: an alleged fact must cite the charging document or an "
+        "official announcement of it (add a citation of a court or government source)",
+        id="alleged_facts_cite_official_sources",
+    ),
+    pytest.param(
+        lambda c: _edit(c, "facts/zoom-cooperating.yml", "attributed_to: [zoom]\n", ""),
+        "content/facts/zoom-cooperating.yml:3:9: status: a reported fact must say who reported it (add "
+        "attributed_to: [the person or organisation that reported it])",
+        id="reported_facts_are_attributed",
+    ),
+    pytest.param(
+        lambda c: _edit(c, "facts/jin-not-in-custody.yml", 'date: "2020-12-18"', 'date: "2021-01"'),
+        "content/facts/jin-not-in-custody.yml:4:7: date: fact dated 2021-01 cites 'doj-2020-12-18-release', "
+        "published 2020-12-18, before the fact (check the date, or cite a later source)",
+        id="facts_not_dated_after_their_sources",
+    ),
+    pytest.param(
+        lambda c: _edit(c, "facts/jin-not-in-custody.yml", "U.S. custody", "custody"),
+        "content/facts/jin-not-in-custody.yml:10:14: sources[0].excerpt: excerpt does not appear verbatim in the "
+        "stored text of 'doj-2020-12-18-release' (copy it exactly from the source and add it to that source's "
+        "excerpts)",
+        id="excerpts_are_verbatim",
+    ),
+    pytest.param(
+        lambda c: _edit(c, "quotes.yml", "American interests", "American values"),
+        "content/quotes.yml:4:9: text: quote does not appear verbatim in the stored text of "
+        "'zoom-2020-12-18-perspective' (copy it exactly, mark cuts with […], and register it as an excerpt)",
+        id="quotes_are_verbatim",
+    ),
+    pytest.param(
+        lambda c: _edit(c, "quotes.yml", 'said: "2020-12-18"', 'said: "2021"'),
+        "content/quotes.yml:5:9: said: quote dated 2021 is later than its source (2020-12-18) (check the date)",
+        id="quotes_not_dated_after_their_sources",
+    ),
+    pytest.param(
+        _misquoted_law,
+        "content/laws/test-law.yml:10:11: provisions[0].text: quoted provision does not appear verbatim in the "
+        "stored text of 'doj-2020-12-18-release' (copy it exactly into that source's excerpts, or mark it form: "
+        "paraphrase)",
+        id="quoted_provisions_are_verbatim",
+    ),
+    pytest.param(
+        lambda c: _edit(c, "facts/complaint-unsealed.yml", 'date: "2020-12-18"', 'date: "2020-12-17"'),
+        "content/timeline.yml:5:11: facts[0]: fact 'complaint-unsealed' is dated 2020-12-17, not on the event's "
+        "date 2020-12-18 (link a fact about this date, or correct a date)",
+        id="event_facts_on_event_date",
+    ),
+    pytest.param(
+        lambda c: _edit(c, "lessons/reading-a-complaint.yml", "  - minutes: 30", "  - minutes: 20"),
+        "content/lessons/reading-a-complaint.yml:12:3: sequence: the sequence adds up to 35 minutes, but the "
+        "lesson is 45 minutes (make the step minutes add up to 'minutes')",
+        id="lesson_sequence_adds_up",
+    ),
+]
+
+
+def test_every_rule_has_a_mutation() -> None:
+    assert [p.id for p in MUTATIONS] == [r.__name__ for r in rules.RULES]
+
+
+@pytest.mark.parametrize(("mutate", "expected"), MUTATIONS)
+def test_each_rule_fails_alone(
+    content: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    mutate: Callable[[Path], None],
+    expected: str,
+) -> None:
+    """The mutation breaks exactly this rule: one located message, gone when the rule is left out."""
+    mutate(content)
+    with pytest.raises(ContentError) as caught:
+        build_case(content)
+    assert [str(d) for d in caught.value.diagnostics] == [expected]
+    name = request.node.callspec.id
+    monkeypatch.setattr(rules, "RULES", [r for r in rules.RULES if r.__name__ != name])
+    assert build_case(content)
+
+
+def test_a_quoted_provision_may_be_verbatim(content: Path) -> None:
+    (content / "laws").mkdir()
+    (content / "laws/test-law.yml").write_text(LAW, encoding="utf-8")
+    assert build_case(content).get("test-law")
+
+
+def test_a_public_domain_snapshot_with_its_sha256_is_stored_text(content: Path) -> None:
+    _add_snapshot(content, DOJ, SNAPSHOT_TEXT + "Other words of the release.\n")
+    _edit(content, "facts/jin-not-in-custody.yml", "Jin is not in U.S. custody.", "Other words of the release.")
+    assert build_case(content)
+
+
+def test_every_rule_says_what_it_checks() -> None:
+    assert rules.RULES, "no rules registered"
+    for each in rules.RULES:
+        assert each.__doc__ and each.__doc__.strip(), f"{each.__name__} has no docstring"
+    assert len({r.__name__ for r in rules.RULES}) == len(rules.RULES)
+    assert rules.check.__doc__
+
+
+def test_check_runs_the_rules_in_registry_order(content: Path) -> None:
+    _edit(content, "facts/zoom-cooperating.yml", "attributed_to: [zoom]\n", "")
+    _edit(content, "quotes.yml", "American interests", "American values")
+    with pytest.raises(ContentError) as caught:
+        build_case(content)
+    got = [d.problem for d in caught.value.diagnostics]
+    assert len(got) == 2
+    assert got[0] == "a reported fact must say who reported it"  # reported_facts_are_attributed
+    assert got[1].startswith("quote does not appear verbatim")  # quotes_are_verbatim, registered later

@@ -22,12 +22,12 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def _check_id(value: str) -> str:
     if not value:
-        raise PydanticCustomError("casebook_id", "id is empty (fill in the id of the record you mean)", {})
+        raise PydanticCustomError("casebook_id", "id is empty", {"fix": "fill in the id of the record you mean"})
     if not ID_PATTERN.match(value):
         raise PydanticCustomError(
             "casebook_id",
-            "'{value}' is not a valid id (use lower-case letters, digits and single hyphens, e.g. 'jin-liaison-role')",
-            {"value": value},
+            "'{value}' is not a valid id",
+            {"value": value, "fix": "use lower-case letters, digits and single hyphens, e.g. 'jin-liaison-role'"},
         )
     return value
 
@@ -52,19 +52,17 @@ def _check_date(value: str) -> str:
     match = _DATE.match(value)
     fix = "write YYYY, YYYY-MM or YYYY-MM-DD, for example 2020-06-04"
     if not match:
-        raise PydanticCustomError("casebook_date", "'{value}' is not a date ({fix})", {"value": value, "fix": fix})
+        raise PydanticCustomError("casebook_date", "'{value}' is not a date", {"value": value, "fix": fix})
     year, month, day = (int(g) if g else None for g in match.groups())
     if month is not None and not 1 <= month <= 12:
         raise PydanticCustomError(
-            "casebook_date", "'{value}' has no month {month} ({fix})", {"value": value, "month": month, "fix": fix}
+            "casebook_date", "'{value}' has no month {month}", {"value": value, "month": month, "fix": fix}
         )
     if day is not None:
         assert year is not None and month is not None
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            raise PydanticCustomError(
-                "casebook_date", "'{value}' is not a real day ({fix})", {"value": value, "fix": fix}
-            )
+            raise PydanticCustomError("casebook_date", "'{value}' is not a real day", {"value": value, "fix": fix})
     return value
 
 
@@ -78,7 +76,9 @@ PartialDate = Annotated[
 
 def _check_full_date(value: str) -> str:
     if len(value) != 10:
-        raise PydanticCustomError("casebook_date", "'{value}' must be a full date (write YYYY-MM-DD)", {"value": value})
+        raise PydanticCustomError(
+            "casebook_date", "'{value}' must be a full date", {"value": value, "fix": "write YYYY-MM-DD"}
+        )
     return value
 
 
@@ -96,14 +96,16 @@ def _check_url(value: str) -> str:
     scheme = stripped.split(":", 1)[0].lower() if ":" in stripped else ""
     if scheme in ("javascript", "data", "vbscript", "file"):
         raise PydanticCustomError(
-            "casebook_url", "'{scheme}:' URLs are not allowed (link to an https:// page)", {"scheme": scheme}
+            "casebook_url", "'{scheme}:' URLs are not allowed", {"scheme": scheme, "fix": "link to an https:// page"}
         )
     if scheme != "https":
         raise PydanticCustomError(
-            "casebook_url", "'{value}' is not an https URL (use the https:// address of the page)", {"value": value}
+            "casebook_url",
+            "'{value}' is not an https URL",
+            {"value": value, "fix": "use the https:// address of the page"},
         )
     if stripped != value or any(ch.isspace() for ch in value):
-        raise PydanticCustomError("casebook_url", "URL contains spaces (remove them or encode them as %20)", {})
+        raise PydanticCustomError("casebook_url", "URL contains spaces", {"fix": "remove them or encode them as %20"})
     parts = urlsplit(value)
     host = parts.hostname or ""
     if "." not in host:
@@ -116,8 +118,8 @@ def _check_url(value: str) -> str:
     if tracking:
         raise PydanticCustomError(
             "casebook_url",
-            "URL carries tracking parameters ({names}) (delete them from the address)",
-            {"names": ", ".join(tracking)},
+            "URL carries tracking parameters ({names})",
+            {"names": ", ".join(tracking), "fix": "delete them from the address"},
         )
     return value
 
@@ -133,23 +135,23 @@ _PLAIN_LINK = re.compile(r"\]\(\s*http:", re.IGNORECASE)
 
 def _check_markdown(value: str) -> str:
     if not value.strip():
-        raise PydanticCustomError("casebook_text", "text is empty (write the text, or remove the field)", {})
+        raise PydanticCustomError("casebook_text", "text is empty", {"fix": "write the text, or remove the field"})
     found = _HTML.search(value)
     if found:
         raise PydanticCustomError(
             "casebook_html",
-            "raw HTML is not allowed ('{tag}') (write Markdown; link with [text](https://…))",
-            {"tag": found.group(0)[:30]},
+            "raw HTML is not allowed ('{tag}')",
+            {"tag": found.group(0)[:30], "fix": "write Markdown; link with [text](https://…)"},
         )
     found_link = _BAD_LINK.search(value)
     if found_link:
         raise PydanticCustomError(
             "casebook_url",
-            "'{scheme}:' links are not allowed (link to an https:// page)",
-            {"scheme": found_link.group(1).lower()},
+            "'{scheme}:' links are not allowed",
+            {"scheme": found_link.group(1).lower(), "fix": "link to an https:// page"},
         )
     if _PLAIN_LINK.search(value):
-        raise PydanticCustomError("casebook_url", "links must use https:// (change http:// to https://)", {})
+        raise PydanticCustomError("casebook_url", "links must use https://", {"fix": "change http:// to https://"})
     return value
 
 
@@ -164,7 +166,7 @@ Text = Annotated[
 def _check_plain(value: str) -> str:
     _check_markdown(value)
     if "\n" in value.strip():
-        raise PydanticCustomError("casebook_plain", "must be a single line (remove the line breaks)", {})
+        raise PydanticCustomError("casebook_plain", "must be a single line", {"fix": "remove the line breaks"})
     return value.strip()
 
 
@@ -430,9 +432,8 @@ def _check_objective(value: str) -> str:
     if first not in ACTION_VERBS:
         raise PydanticCustomError(
             "casebook_objective",
-            "objective should start with an action verb, not '{first}' (for example: explain, identify, compare, "
-            "evaluate, design)",
-            {"first": first},
+            "objective should start with an action verb, not '{first}'",
+            {"first": first, "fix": "for example: explain, identify, compare, evaluate, design"},
         )
     return value
 

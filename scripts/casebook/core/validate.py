@@ -8,12 +8,14 @@ collected; nothing is built unless there are none.
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from casebook.core import locate, rules, shortcodes
 from casebook.core.book import Casebook, Origin
@@ -46,13 +48,6 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
     return current
 
 
-def _split_fix(message: str) -> tuple[str, str]:
-    if message.endswith(")") and " (" in message:
-        problem, fix = message.rsplit(" (", 1)
-        return problem, fix[:-1]
-    return message, ""
-
-
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
@@ -67,52 +62,75 @@ def _describe(value: Any) -> str:
     return "text"
 
 
+_LIST = ("expected a list, got {given}", "write each item on its own line starting with '- '")
+_MAPPING = ("expected a mapping of fields, got {given}", "write 'field: value' lines")
+_WHOLE_NUMBER = ("expected a whole number, got {given}", "write digits only, without quotes")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "missing": ("required field is missing", "add '{name}: …' to the {record} record"),
+    "string_type": ("expected text, got {given}", "write the value as text; put it in quotes"),
+    "list_type": _LIST,
+    "tuple_type": _LIST,
+    "model_type": _MAPPING,
+    "dict_type": _MAPPING,
+    "model_attributes_type": _MAPPING,
+    "int_type": _WHOLE_NUMBER,
+    "int_parsing": _WHOLE_NUMBER,
+    "int_from_float": _WHOLE_NUMBER,
+    "bool_type": ("expected true or false, got {given}", "write true or false"),
+    "too_short": ("needs at least {min_length} item(s)", "add at least one entry"),
+    "string_too_long": ("is longer than {max_length} characters", "shorten it"),
+    "string_pattern_mismatch": ("'{input}' is not in the expected form", "match the pattern {pattern}"),
+    "greater_than": ("input should be greater than {gt}", "change the number"),
+    "greater_than_equal": ("input should be greater than or equal to {ge}", "change the number"),
+    "less_than": ("input should be less than {lt}", "change the number"),
+    "less_than_equal": ("input should be less than or equal to {le}", "change the number"),
+}
+"""pydantic error type -> (problem, fix) templates, formatted with the error's ctx plus ``input``
+(the value given), ``given`` (what kind of value that is), ``name`` (the field) and ``record``
+(the record kind). ``extra_forbidden`` and ``literal_error`` suggest the nearest name instead;
+the project's own errors (``casebook_*``, from ``model``) carry their fix in ``ctx["fix"]``."""
+
+
+def _unknown_field(model: type[BaseModel], loc: tuple[Any, ...], name: str) -> tuple[str, str]:
+    parent = _model_at(model, loc[:-1])
+    allowed = sorted(parent.model_fields) if parent else []
+    close = difflib.get_close_matches(name, allowed, n=1)
+    fix = (f"did you mean '{close[0]}'? " if close else "") + f"allowed fields: {', '.join(allowed)}"
+    return f"unknown field '{name}'", fix
+
+
+def _not_allowed(given: Any, expected: str) -> tuple[str, str]:
+    """``literal_error``: ``expected`` is pydantic's "'a', 'b' or 'c'"."""
+    choices = re.findall(r"'([^']*)'", expected)
+    close = difflib.get_close_matches(given, choices, n=1) if isinstance(given, str) else []
+    fix = (f"did you mean '{close[0]}'? " if close else "") + f"use one of: {expected.replace(' or ', ', ')}"
+    return f"'{given}' is not an allowed value", fix
+
+
+def _problem_and_fix(item: ErrorDetails, loc: tuple[Any, ...], model: type[BaseModel], record: str) -> tuple[str, str]:
+    kind, given, ctx = item["type"], item.get("input"), item.get("ctx") or {}
+    name = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        return _unknown_field(model, loc, name)
+    if kind == "literal_error":
+        return _not_allowed(given, str(ctx.get("expected", "")))
+    templates = MESSAGES.get(kind)
+    if templates is None:  # the project's own errors, and any pydantic error without a template
+        return item["msg"].removeprefix("Value error, "), str(ctx.get("fix", ""))
+    values = {**ctx, "input": given, "given": _describe(given), "name": name, "record": record}
+    problem, fix = templates
+    return problem.format(**values), fix.format(**values)
+
+
 def schema_diagnostics(raw: RawRecord, model: type[Record], error: ValidationError) -> list[Diagnostic]:
+    """One diagnostic per pydantic error, worded for a contributor (see ``MESSAGES``)."""
     out = []
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and ("[" in p or "(" in p)))
-        kind = item["type"]
-        field = dotted(loc)
-        name = str(loc[-1]) if loc else ""
-        given = item.get("input")
-        ctx = item.get("ctx") or {}
-        at_key = False
-        if kind == "missing":
-            problem, fix = "required field is missing", f"add '{name}: …' to the {raw.kind} record"
-        elif kind == "extra_forbidden":
-            at_key = True
-            allowed = sorted(_model_at(model, loc[:-1]).model_fields) if _model_at(model, loc[:-1]) else []
-            close = difflib.get_close_matches(name, allowed, n=1)
-            problem = f"unknown field '{name}'"
-            fix = (f"did you mean '{close[0]}'? " if close else "") + f"allowed fields: {', '.join(allowed)}"
-        elif kind == "literal_error":
-            problem = f"'{given}' is not an allowed value"
-            fix = f"use one of: {ctx.get('expected', '').replace(' or ', ', ')}"
-        elif kind == "string_type":
-            problem, fix = f"expected text, got {_describe(given)}", "write the value as text; put it in quotes"
-        elif kind in ("list_type", "tuple_type"):
-            problem, fix = (
-                f"expected a list, got {_describe(given)}",
-                "write each item on its own line starting with '- '",
-            )
-        elif kind in ("model_type", "dict_type", "model_attributes_type"):
-            problem, fix = f"expected a mapping of fields, got {_describe(given)}", "write 'field: value' lines"
-        elif kind in ("int_type", "int_parsing", "int_from_float"):
-            problem, fix = f"expected a whole number, got {_describe(given)}", "write digits only, without quotes"
-        elif kind == "bool_type":
-            problem, fix = f"expected true or false, got {_describe(given)}", "write true or false"
-        elif kind == "too_short":
-            problem = f"needs at least {ctx.get('min_length', 1)} item(s)"
-            fix = "add at least one entry" if name else ""
-        elif kind == "string_too_long":
-            problem, fix = f"is longer than {ctx.get('max_length')} characters", "shorten it"
-        elif kind == "string_pattern_mismatch":
-            problem, fix = f"'{given}' is not in the expected form", f"match the pattern {ctx.get('pattern')}"
-        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            problem, fix = item["msg"].lower(), "change the number"
-        else:
-            problem, fix = _split_fix(item["msg"].removeprefix("Value error, "))
-        out.append(Diagnostic(raw.file, field, problem, fix, data_path=raw.path + loc, at_key=at_key))
+        problem, fix = _problem_and_fix(item, loc, model, raw.kind)
+        at_key = item["type"] == "extra_forbidden"  # point at the unknown name, not its value
+        out.append(Diagnostic(raw.file, dotted(loc), problem, fix, data_path=raw.path + loc, at_key=at_key))
     return out
 
 
@@ -171,12 +189,12 @@ def resolve_references(book: Casebook) -> list[Diagnostic]:
             continue
         for path, text in shortcodes.texts_with_shortcodes(record.model_dump(exclude_defaults=True)):
             for code in shortcodes.find(text):
-                problem = check_shortcode(book, code)
-                if problem is None:
+                wrong = check_shortcode(book, code)
+                if wrong is None:
                     book.link_back(code.id, record.id)
                 else:
                     problems.append(
-                        Diagnostic(origin.file, dotted(path), problem[0], problem[1], data_path=origin.data_path + path)
+                        Diagnostic(origin.file, dotted(path), wrong[0], wrong[1], data_path=origin.data_path + path)
                     )
     return problems
 
@@ -261,7 +279,8 @@ def build_case(content_dir: Path) -> Casebook:
 
 def _check_former_ids(book: Casebook) -> list[Diagnostic]:
     """A former id stays reserved for ever: it may not be reused, by the same or another record."""
-    problems, seen = [], {}
+    problems: list[Diagnostic] = []
+    seen: dict[str, str] = {}
     for record in book.records.values():
         for index, former in enumerate(record.former_ids):
             origin = book.origins[record.id]
