@@ -41,7 +41,7 @@ from casebook.core.model import (
     Topic,
 )
 from casebook.core.text import plain
-from casebook.core.urls import SHARED_PAGES, instructor_page, page_of, page_url, site_base
+from casebook.core.urls import instructor_page, page_of, page_url, site_base
 from casebook.core.validate import build_and_check, build_case
 from casebook.outputs import jsonld
 from casebook.outputs.cite import cite_this_page
@@ -491,11 +491,3 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
         if page.jsonld is not None and page.jsonld.get("@type") == "Article":
             page.jsonld["dateModified"] = page.modified
     return site
-
-
-def edit_targets(site: Site) -> dict[str, str]:
-    """{page path: what a contributor edits} for generated pages."""
-    return {path: page.edit for path, page in site.pages.items() if page.markdown is not None and page.edit}
-
-
-__all__ = ["SHARED_PAGES", "Page", "Site", "SiteOptions", "build_site", "declare_pages", "render_site"]
