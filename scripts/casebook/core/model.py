@@ -23,7 +23,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def _check_id(value: str) -> str:
     if not value:
         raise PydanticCustomError("casebook_id", "id is empty", {"fix": "fill in the id of the record you mean"})
-    if not ID_PATTERN.match(value):
+    if not ID_PATTERN.fullmatch(value):  # fullmatch: `$` alone lets a trailing newline through
         raise PydanticCustomError(
             "casebook_id",
             "'{value}' is not a valid id",
@@ -38,7 +38,7 @@ Id = Annotated[
     AfterValidator(_check_id),
 ]
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only; used with fullmatch
 
 
 def _year_as_text(value: Any) -> Any:
@@ -49,7 +49,7 @@ def _year_as_text(value: Any) -> Any:
 
 
 def _check_date(value: str) -> str:
-    match = _DATE.match(value)
+    match = _DATE.fullmatch(value)
     fix = "write YYYY, YYYY-MM or YYYY-MM-DD, for example 2020-06-04"
     if not match:
         raise PydanticCustomError("casebook_date", "'{value}' is not a date", {"value": value, "fix": fix})
