@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import Markup
 
 from casebook import __version__
 from casebook.core import shortcodes
@@ -49,9 +50,14 @@ from casebook.outputs.exports import downloads_context, export_files
 from casebook.outputs.feed import atom_feed, content_changes, updates_page
 from casebook.outputs.history import Commit, last_changed, read_log, updated
 from casebook.outputs.jsonld import JsonLd
+from casebook.outputs.sanitise import clean
 from casebook.render.markdown import abbreviations, expand_page, render_template
 from casebook.render.timeline_svg import timeline_svg
 from casebook.render.writer import PageWriter
+
+# Where the timeline SVG goes in its page. Private-use characters are refused in all content, so no
+# record or hand-written page can write this placeholder.
+TIMELINE_SLOT = "\ue000casebook-timeline-svg\ue001"
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,8 @@ class Site:
     files: dict[str, bytes]  # published at the site root: exports, feed.xml, timeline.svg
     redirects: dict[str, str]  # old page -> new page, for renamed laws and lessons
     abbreviations: str  # glossary tooltips, appended to every page
+    # placeholder -> HTML the site draws itself (the timeline SVG), put in after the allowlist
+    trusted_html: dict[str, str] = field(default_factory=dict)
 
     @property
     def generated(self) -> dict[str, str]:
@@ -110,6 +118,15 @@ class Site:
         if self.abbreviations:
             markdown += "\n\n" + self.abbreviations + "\n"
         return markdown
+
+    def content_html(self, html: str) -> str:
+        """A page's content HTML as published: through the allowlist (``outputs.sanitise``), then
+        the site's own pictures put in for their placeholders."""
+        html = clean(html)
+        for slot, trusted in self.trusted_html.items():
+            if slot in html:
+                html = html.replace(slot, trusted)
+        return html
 
     def head(self, path: str, *, homepage: bool = False) -> dict[str, Any]:
         """What the theme writes into a page's <head>: link-preview (Open Graph) values and JSON-LD."""
@@ -211,7 +228,7 @@ GENERATED: tuple[Generated, ...] = (
         "Timeline",
         "What happened when, from the 1989 crackdown to the 2023 charges, each event sourced.",
         "timeline.md.j2",
-        lambda book: {"events": _by_date(book.of_kind(Event)), "svg": timeline_svg(book, link_base="")},
+        lambda book: {"events": _by_date(book.of_kind(Event)), "svg": Markup(TIMELINE_SLOT)},
         _folder("event"),
         jsonld=lambda book, title, url, base: jsonld.timeline(book, title, url, base),
     ),
@@ -476,6 +493,7 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     version = _version(book)
     site.files = export_files(book, site_url=options.site_url, version=version)
     site.files["timeline.svg"] = timeline_svg(book).encode()
+    site.trusted_html[TIMELINE_SLOT] = timeline_svg(book, link_base="")
     context = downloads_context(book, site.files, version=version, offline_zip=options.offline_zip)
     _add_generated(site, DOWNLOADS, "downloads.md.j2", context)
     changes = content_changes(commits)

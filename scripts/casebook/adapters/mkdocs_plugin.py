@@ -107,6 +107,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             page.meta["search"] = {"exclude": True}
         return self.site.page_markdown(page.file.src_uri, markdown)
 
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        assert self.site is not None
+        return self.site.content_html(html)
+
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Any
     ) -> TemplateContext:

@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl, urlsplit
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from casebook.core import markup
+
 # ---------------------------------------------------------------- scalar types
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -106,6 +108,16 @@ def _check_url(value: str) -> str:
         )
     if stripped != value or any(ch.isspace() for ch in value):
         raise PydanticCustomError("casebook_url", "URL contains spaces", {"fix": "remove them or encode them as %20"})
+    problem = markup.url_problem(value)
+    if problem is not None:
+        raise PydanticCustomError(
+            "casebook_url",
+            "{message}",
+            {
+                "message": problem,
+                "fix": "percent-encode it (%22 for a double quote), or copy the address bar's address",
+            },
+        )
     parts = urlsplit(value)
     host = parts.hostname or ""
     if "." not in host:
@@ -128,45 +140,33 @@ HttpsUrl = Annotated[
     str, AfterValidator(_check_url), Field(json_schema_extra={"pattern": "^https://", "format": "uri"})
 ]
 
-_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
-_BAD_LINK = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.IGNORECASE)
-_PLAIN_LINK = re.compile(r"\]\(\s*http:", re.IGNORECASE)
-
 
 def _check_markdown(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("casebook_text", "text is empty", {"fix": "write the text, or remove the field"})
-    found = _HTML.search(value)
-    if found:
+    problem = markup.check(value)
+    if problem is not None:
+        where = f" (line {problem.line} of the text)" if problem.line > 1 else ""
         raise PydanticCustomError(
-            "casebook_html",
-            "raw HTML is not allowed ('{tag}')",
-            {"tag": found.group(0)[:30], "fix": "write Markdown; link with [text](https://…)"},
+            "casebook_text", "{message}", {"message": problem.message + where, "fix": problem.fix}
         )
-    found_link = _BAD_LINK.search(value)
-    if found_link:
-        raise PydanticCustomError(
-            "casebook_url",
-            "'{scheme}:' links are not allowed",
-            {"scheme": found_link.group(1).lower(), "fix": "link to an https:// page"},
-        )
-    if _PLAIN_LINK.search(value):
-        raise PydanticCustomError("casebook_url", "links must use https://", {"fix": "change http:// to https://"})
     return value
 
 
 Text = Annotated[
     str,
     AfterValidator(_check_markdown),
-    Field(json_schema_extra={"description": "Markdown without raw HTML; cite records with [[kind:id]]"}),
+    Field(json_schema_extra={"description": f"Markdown: {markup.SUBSET}; nothing else (no HTML)"}),
 ]
-"""Markdown without raw HTML; may cite records with [[kind:id]]."""
+"""Record text in the declared Markdown subset of ``casebook.core.markup``."""
 
 
 def _check_plain(value: str) -> str:
-    _check_markdown(value)
-    if "\n" in value.strip():
-        raise PydanticCustomError("casebook_plain", "must be a single line", {"fix": "remove the line breaks"})
+    if not value.strip():
+        raise PydanticCustomError("casebook_text", "text is empty", {"fix": "write the text, or remove the field"})
+    problem = markup.check_line(value)
+    if problem is not None:
+        raise PydanticCustomError("casebook_plain", "{message}", {"message": problem.message, "fix": problem.fix})
     return value.strip()
 
 

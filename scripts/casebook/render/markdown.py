@@ -13,27 +13,60 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from casebook.core.book import Casebook
+from casebook.core.markup import literal
 from casebook.core.model import THEMES
-from casebook.core.text import human_date
+from casebook.core.text import human_date, plain
 from casebook.render.labels import JURISDICTION_LABELS, SOURCE_TYPE_LABELS, STATUS_LABELS
 from casebook.render.writer import PageWriter
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _finalize(value: object) -> object:
+    """Every value a template prints is encoded for Markdown text unless it is already Markdown.
+
+    The writer's methods (links, citations, record text rebuilt by ``markup.to_markdown``) return
+    ``Markup``: trusted Markdown. Everything else (a title, a name, a date, an id) is written by
+    ``markup.literal``, so it can only ever be text. Printing a value unencoded takes a writer
+    method, never a filter in a template.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return Markup(literal(str(value)))
+
+
+def _anchor(value: object) -> Markup:
+    """An id for an attribute list (``{ #id }``) or an ``id="…"``: letters, digits, '-' and '_' only."""
+    text = str(value)
+    if not _ANCHOR.fullmatch(text):
+        raise ValueError(f"not a valid anchor: {text!r}")
+    return Markup(text)
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=False,  # the output is Markdown, whose text fields were checked for raw HTML at load time
+        # Autoescaping makes macros, {% set %} blocks and writer output ``Markup``; ``_finalize``
+        # then writes every other value as literal Markdown text (see its docstring).
+        autoescape=True,
+        finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters["date"] = human_date
+    env.filters["anchor"] = _anchor
+    env.filters["text"] = lambda value: Markup(literal(str(value)))
     env.globals.update(
         THEMES=THEMES,
         STATUS_LABELS=STATUS_LABELS,
@@ -53,7 +86,7 @@ def render_template(book: Casebook, template: str, writer: PageWriter, **context
 
 def expand_page(writer: PageWriter, markdown: str) -> str:
     """A hand-written page with its ``[[kind:id]]`` citations expanded into links and footnotes."""
-    markdown = writer.md(markdown)
+    markdown = writer.expand(markdown)
     notes = writer.footnotes()
     return markdown + ("\n\n" + notes if notes else "")
 
@@ -64,7 +97,10 @@ def abbreviations(book: Casebook) -> str:
 
     lines = []
     for term in book.of_kind(Term):
-        definition = " ".join(term.definition.split())
+        # An abbreviation's title is an HTML attribute: Python-Markdown escapes it, and the text
+        # is the plain definition (citations and emphasis removed), never Markdown.
+        definition = plain(term.definition, book.label_of)
         for name in (term.term, *term.aliases):
-            lines.append(f"*[{name}]: {definition}")
+            if "]" not in name:
+                lines.append(f"*[{name}]: {definition}")
     return "\n".join(lines)

@@ -2,6 +2,11 @@
 
 Material shows a footnote on hover; the writer collects each page's footnotes and labels so that a
 record cited twice on a page gets one note.
+
+Every method a template prints returns ``Markup``: Markdown the writer built, in which every value
+from a record is encoded where it lands (``markup.literal`` for text, ``<…>`` for checked URLs,
+``markup.to_markdown`` for record text). The template environment writes anything else as literal
+text, so a record can never add syntax of its own.
 """
 
 from __future__ import annotations
@@ -9,7 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from casebook.core import shortcodes
+from markupsafe import Markup
+
+from casebook.core import markup, shortcodes
 from casebook.core.book import Casebook
 from casebook.core.model import Citation, Fact, Lesson, Misconception, Quote, Source
 from casebook.core.text import human_date, plain
@@ -36,9 +43,9 @@ class PageWriter:
         self._titles = titles or {}  # page path -> title, from the page registry
 
     # links ------------------------------------------------------------
-    def href(self, record_id: str) -> str:
+    def href(self, record_id: str) -> Markup:
         page, anchor = page_of(self.book.get(record_id))
-        return with_anchor(relative(self.path, page), anchor)
+        return Markup(with_anchor(relative(self.path, page), anchor))  # page paths and ids: [a-z0-9/._-]
 
     def label(self, record_id: str) -> str:
         label = self._labels.get(record_id)
@@ -56,44 +63,55 @@ class PageWriter:
             return f"{self.book.get(record.speaker).label}: “{plain(record.text, self.book.label_of, 60)}”"
         return record.label
 
-    def link(self, record_id: str, text: str | None = None) -> str:
-        return f"[{text or self.label(record_id)}]({self.href(record_id)})"
+    def link(self, record_id: str, text: str | None = None) -> Markup:
+        """A link to a record, with ``text`` (or the record's label) as literal link text."""
+        return self._link(markup.literal(text or self.label(record_id)), record_id)
 
-    def edit(self, record_id: str) -> str:
+    def _link(self, markdown: str, record_id: str) -> Markup:
+        return Markup(f"[{markdown}]({self.href(record_id)})")
+
+    @staticmethod
+    def url(address: str) -> Markup:
+        """A source's URL as a Markdown link target. The model checked it against RFC 3986, so it
+        holds no '<', '>', space or quote; the angle brackets let it hold ')'."""
+        problem = markup.url_problem(address)
+        if problem is not None:
+            raise ValueError(f"{problem}: {address!r}")
+        return Markup(f"<{address}>")
+
+    def edit(self, record_id: str) -> Markup:
         if not self.edit_url:
-            return ""
+            return Markup("")
         file = self.book.origins[record_id].file
-        return f'[Edit]({self.edit_url}{file} "Edit {file}")'
+        return Markup(f'[Edit](<{self.edit_url}{file}> "Edit {markup.literal(file)}")')
 
     # citations -------------------------------------------------------
-    def _note(self, label: str, text: str) -> str:
+    def _note(self, label: str, text: str) -> Markup:
         self._notes.setdefault(label, text)
-        return f"[^{label}]"
+        return Markup(f"[^{label}]")  # labels are made of record ids
 
-    def cite(self, citation: Citation, owner: str, index: int) -> str:
+    def cite(self, citation: Citation, owner: str, index: int) -> Markup:
         """Footnote for one citation of a source by ``owner`` (a record id)."""
         source = self.book.get(citation.source)
         assert isinstance(source, Source)
         text = self.source_line(source)
         if citation.locator:
-            text += f", {citation.locator}"
+            text += f", {markup.literal(citation.locator)}"
         text += "."
         if citation.excerpt:
-            text += f" “{' '.join(citation.excerpt.split())}”"
+            text += f" “{markup.literal(citation.excerpt)}”"
         return self._note(f"{owner}-{index + 1}", text)
 
-    def cite_source(self, source_id: str) -> str:
+    def cite_source(self, source_id: str) -> Markup:
         source = self.book.get(source_id)
         assert isinstance(source, Source)
         return self._note(f"src-{source_id}", self.source_line(source) + ".")
 
     def source_line(self, source: Source) -> str:
-        return (
-            f"{source.publisher}, {self.link(source.id, '*' + source.title.replace('*', '') + '*')}, "
-            f"{human_date(source.published)}"
-        )
+        title = self._link("*" + markup.literal(source.title) + "*", source.id)
+        return f"{markup.literal(source.publisher)}, {title}, {human_date(source.published)}"
 
-    def cite_record(self, record_id: str) -> str:
+    def cite_record(self, record_id: str) -> Markup:
         """Footnote citing a fact or a quote, as used by [[fact:id]] in running text."""
         record = self.book.get(record_id)
         if isinstance(record, Source):
@@ -103,9 +121,9 @@ class PageWriter:
             body = f"**{status}.** {self.inline(record.statement)} {self.link(record_id, 'The fact and its sources')}."
         elif isinstance(record, Quote):
             speaker = self.book.get(record.speaker)
-            text = plain(record.text, self.book.label_of, 200)
+            text = markup.literal(plain(record.text, self.book.label_of, 200))
             body = (
-                f"{speaker.label}, {record.role}, {human_date(record.said)}: “{text}” "
+                f"{markup.literal(speaker.label)}, {markup.literal(record.role)}, {human_date(record.said)}: “{text}” "
                 f"{self.link(record_id, 'The full quote and its source')}."
             )
         else:
@@ -116,8 +134,10 @@ class PageWriter:
         return "\n\n".join(f"[^{label}]: {text}" for label, text in self._notes.items())
 
     # Markdown text fields ---------------------------------------------
-    def md(self, text: str) -> str:
-        """Expand [[kind:id]]: facts, quotes and sources become footnotes; other records become links."""
+    def md(self, text: str, *, inline: bool = False) -> Markup:
+        """Record text as safe Markdown (``markup.to_markdown``), with [[kind:id]] expanded: facts,
+        quotes and sources become footnotes; other records become links. ``inline`` joins it into
+        one line, for table cells and list items."""
 
         def render(code: shortcodes.Shortcode) -> str:
             if code.text:
@@ -126,18 +146,33 @@ class PageWriter:
                 return self.cite_record(code.id)
             return self.link(code.id)
 
-        return shortcodes.replace(text.strip(), render)
+        return Markup(markup.to_markdown(text, render, inline=inline))
 
-    def inline(self, text: str) -> str:
-        """Like ``md`` but links only (for text inside a footnote, where footnotes cannot nest)."""
-        return " ".join(shortcodes.replace(text, lambda c: self.link(c.id, c.text)).split())
+    def expand(self, markdown: str) -> str:
+        """A hand-written page's Markdown with its [[kind:id]] expanded like ``md``, and nothing else
+        changed: pages use the site's full Markdown, checked by ``casebook validate`` (``core.pages``)
+        and by the HTML allowlist, not the record-text subset."""
 
-    def anchors(self, record_id: str) -> str:
+        def render(code: shortcodes.Shortcode) -> str:
+            if code.text:
+                return self.link(code.id, code.text)
+            if code.kind in ("fact", "quote", "source"):
+                return self.cite_record(code.id)
+            return self.link(code.id)
+
+        return shortcodes.replace(markdown, render)
+
+    def inline(self, text: str) -> Markup:
+        """Like ``md`` but on one line and links only (for text inside a footnote, where footnotes
+        cannot nest)."""
+        return Markup(markup.to_markdown(text, lambda c: self.link(c.id, c.text), inline=True))
+
+    def anchors(self, record_id: str) -> Markup:
         """Empty anchors for a renamed record's former ids, so links made before the rename still land."""
-        return "".join(f'<a id="{former}"></a>' for former in self.book.get(record_id).former_ids)
+        return Markup("".join(f'<a id="{former}"></a>' for former in self.book.get(record_id).former_ids))
 
-    def href_page(self, page: str) -> str:
-        return relative(self.path, page) or "./"
+    def href_page(self, page: str) -> Markup:
+        return Markup(relative(self.path, page) or "./")
 
     def page_title(self, page: str) -> str:
         """A page's title, as the page registry declares it (a render without docs/ falls back to its file name)."""
@@ -146,11 +181,11 @@ class PageWriter:
         stem = page.rsplit("/", 1)[-1].removesuffix(".md")
         return (page.rsplit("/", 2)[-2] if stem == "index" and "/" in page else stem).replace("-", " ").capitalize()
 
-    def evidence(self, record_id: str) -> str:
+    def evidence(self, record_id: str) -> Markup:
         """An objective's evidence: facts, quotes and sources as footnotes, other records as links."""
         if self.book.get(record_id).kind in ("fact", "quote", "source"):
             return self.cite_record(record_id)
-        return f" ({self.link(record_id)})"
+        return Markup(f" ({self.link(record_id)})")
 
     def lesson_sources(self, lesson: Lesson) -> list[Source]:
         """Every source a lesson rests on: cited directly, or through the facts, quotes and laws it uses."""
@@ -166,8 +201,8 @@ class PageWriter:
         return Citation(source=quote.source, locator=quote.locator)
 
     @staticmethod
-    def slug(text: str) -> str:
-        return "_".join(re.findall(r"[a-z0-9]+", text.lower())) or "item"
+    def slug(text: str) -> Markup:
+        return Markup("_".join(re.findall(r"[a-z0-9]+", text.lower())) or "item")
 
     @staticmethod
     def sides(facts: list[Fact], company: str | None) -> dict[str, list[Fact]]:

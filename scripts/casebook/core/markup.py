@@ -1,0 +1,415 @@
+"""Record text: a small, declared Markdown subset, checked by parsing it and written back out inert.
+
+Contributors are untrusted, and the site's readers include people a state watches, so nothing a
+record says may become active HTML. Two rules make that true by construction rather than by a list
+of forbidden strings:
+
+1. **Restriction at the input.** Record text is parsed with markdown-it-py (CommonMark), and every
+   token must be one of ``SUBSET``: paragraphs, bullet and numbered lists, *emphasis*, **strong**,
+   `code`, links to https pages (``[text](https://…)``) and citations (``[[kind:id]]``,
+   ``[[kind:id|text]]``). Anything else (raw HTML, images, headings, block quotes, code blocks,
+   reference definitions, entities, control and bidi-override characters, and the Python-Markdown
+   syntax that CommonMark reads as plain text: attribute lists, abbreviation definitions,
+   admonitions, footnotes) is a ``Problem`` with the offending text and a fix.
+2. **Encoding at the output.** The site's Markdown engine (Python-Markdown with attribute lists,
+   abbreviations, admonitions …) never sees record text as written. ``to_markdown`` rebuilds it
+   from the token stream: every character of text is written as a literal (``literal``), so it
+   can only ever be text; only the structure that ``SUBSET`` allows is written as syntax; links are
+   written as ``[text](<url>)`` with a URL already checked against RFC 3986.
+
+One-line fields (titles, names, labels) are never Markdown: ``check_line`` keeps them to one line
+of printable text, and templates print them through ``literal``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from casebook.core import shortcodes
+
+SUBSET = (
+    "paragraphs, bullet and numbered lists, *emphasis*, **strong**, `code`, "
+    "[links](https://…) and citations [[kind:id]]"
+)
+"""What record text may use, as told to a contributor in error messages and CONTRIBUTING."""
+
+_BLOCKS = {
+    "paragraph_open",
+    "paragraph_close",
+    "inline",
+    "bullet_list_open",
+    "bullet_list_close",
+    "ordered_list_open",
+    "ordered_list_close",
+    "list_item_open",
+    "list_item_close",
+}
+_INLINE = {"text", "softbreak", "hardbreak", "em_open", "em_close", "strong_open", "strong_close", "code_inline"}
+_LINKS = {"link_open", "link_close"}
+
+# What each disallowed block token is, for the message.
+_BLOCK_NAMES = {
+    "heading_open": ("a heading", "write a sentence; pages, not records, have headings"),
+    "blockquote_open": ("a block quote ('>')", "quote with quotation marks, or add the words to quotes.yml"),
+    "code_block": (
+        "a code block (a line indented by 4 or more spaces)",
+        "remove the indentation; use `code` for code",
+    ),
+    "fence": ("a fenced code block", "use `code` inline"),
+    "hr": ("a horizontal rule", "remove it"),
+    "html_block": ("raw HTML", "write Markdown: *emphasis*, **strong**, [text](https://…)"),
+}
+_INLINE_NAMES = {
+    "html_inline": ("raw HTML", "write Markdown: *emphasis*, **strong**, [text](https://…)"),
+    "image": ("an image", "records cannot show images; link to the page instead: [text](https://…)"),
+}
+
+# Characters no text field may hold: C0/C1 controls other than newline and tab, the bidirectional
+# embedding/override/isolate controls (they can make text read differently from how it is stored),
+# the Unicode line and paragraph separators, and the private-use area (the renderer's placeholders).
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ue000-\uf8ff]")
+
+# Python-Markdown syntax that CommonMark reads as text. It would be inert on output anyway (every
+# character of text is escaped); rejecting it tells the contributor why it does not work.
+_FOREIGN_SYNTAX = (
+    (
+        re.compile(r"\{\s*[:#.]"),
+        "an attribute list ('{: …}', '{ #id }')",
+        "remove it; records cannot set HTML attributes",
+    ),
+    (
+        re.compile(r"(?m)^[ \t]*\*\["),
+        "an abbreviation definition ('*[…]: …')",
+        "define terms in content/glossary.yml",
+    ),
+    (re.compile(r"(?m)^[ \t]*(?:!!!|\?\?\?|///)"), "an admonition ('!!!', '???')", "write the text as a sentence"),
+    (re.compile(r"\[\^"), "a footnote ('[^…]')", "cite a record with [[fact:id]] or [[source:id]]"),
+)
+
+_PLACEHOLDER = re.compile("\ue000([0-9]+)\ue001")
+
+# RFC 3986: a URI is unreserved, reserved and percent-encoded characters only.
+_URI_CHARS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with a text: the message, the fix, and the 1-based line of the text it is on."""
+
+    message: str
+    fix: str
+    line: int = 1
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True})
+    # Keep entities and escapes as their own tokens (text_join would merge them into text).
+    md.disable("text_join")
+    # Every link becomes a token, whatever its scheme, so it can be checked and reported here;
+    # and the href is kept as written, so the check sees what the contributor wrote.
+    md.validateLink = lambda url: True
+    md.normalizeLink = lambda url: url
+    return md
+
+
+def _snippet(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _char_name(char: str) -> str:
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'control character')}"
+
+
+def check_chars(text: str) -> Problem | None:
+    """A forbidden character (see ``_FORBIDDEN_CHARS``), with its line."""
+    found = _FORBIDDEN_CHARS.search(text)
+    if found is None:
+        return None
+    char = found.group(0)
+    fix = "save the file with LF line endings" if char == "\r" else "delete it (retype the text around it if unsure)"
+    return Problem(f"text contains {_char_name(char)}", fix, text.count("\n", 0, found.start()) + 1)
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not an https URL the site may link to, or None."""
+    if not url.lower().startswith("https://"):
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        return f"'{scheme}:' links are not allowed" if scheme and scheme != "http" else "links must use https://"
+    if not _URI_CHARS.fullmatch(url):
+        bad = next(ch for ch in url if not _URI_CHARS.fullmatch(ch))
+        return f"URL contains {bad!r}, which is not allowed in a URL (RFC 3986)"
+    if "." not in (urlsplit(url).hostname or ""):
+        return "URL has no host name"
+    return None
+
+
+def _with_placeholders(text: str) -> tuple[str, list[shortcodes.Shortcode]]:
+    codes = list(shortcodes.find(text))
+    if not codes:
+        return text, codes
+    counter = iter(range(len(codes)))
+    return shortcodes.replace(text, lambda _: f"\ue000{next(counter)}\ue001"), codes
+
+
+def _parse(text: str) -> tuple[list[Token], dict[str, object]]:
+    env: dict[str, object] = {}
+    return _parser().parse(text, env), env
+
+
+def check(text: str) -> Problem | None:
+    """The first way ``text`` leaves the record-text subset, or None when it is inside it."""
+    problem = check_chars(text)
+    if problem is not None:
+        return problem
+    for pattern, what, fix in _FOREIGN_SYNTAX:
+        found = pattern.search(text)
+        if found is not None:
+            return Problem(f"{what} is not allowed in record text", fix, text.count("\n", 0, found.start()) + 1)
+    prepared, _ = _with_placeholders(text)
+    tokens, env = _parse(prepared)
+    references = env.get("references")
+    if references:
+        label = next(iter(references))  # type: ignore[call-overload]
+        return Problem(
+            f"reference-style link definitions are not allowed ('[{label.lower()}]: …')",
+            "write the link inline: [text](https://…)",
+        )
+    for token in tokens:
+        line = token.map[0] + 1 if token.map else 1
+        if token.type not in _BLOCKS:
+            what, fix = _BLOCK_NAMES.get(token.type, (f"'{token.type}'", f"use only {SUBSET}"))
+            return Problem(f"{what} is not allowed in record text", fix, line)
+        if token.type == "inline":
+            problem = _check_inline(token.children or [], line)
+            if problem is not None:
+                return problem
+    return None
+
+
+def _check_inline(children: list[Token], line: int) -> Problem | None:
+    in_link = False
+    for child in children:
+        kind = child.type
+        if kind == "text_special":
+            if child.info == "entity":
+                return Problem(f"HTML entities are not allowed ('{child.markup}')", "type the character itself", line)
+            continue  # a backslash escape: a literal character
+        if kind in _INLINE_NAMES:
+            what, fix = _INLINE_NAMES[kind]
+            return Problem(f"{what} is not allowed in record text ('{_snippet(child.content)}')", fix, line)
+        if kind == "link_open":
+            href = str(child.attrs.get("href", ""))
+            problem = url_problem(href)
+            if problem is not None:
+                return Problem(f"{problem}: '{_snippet(href)}'", "link to the https:// address of the page", line)
+            if child.attrs.get("title"):
+                return Problem("link titles are not supported", "delete the quoted title after the URL", line)
+            in_link = True
+            continue
+        if kind == "link_close":
+            in_link = False
+            continue
+        if kind not in _INLINE:
+            return Problem(f"'{kind}' is not allowed in record text", f"use only {SUBSET}", line)
+        if in_link and _PLACEHOLDER.search(child.content):
+            return Problem("a citation cannot sit inside a link's text", "move the [[…]] after the link", line)
+    return None
+
+
+def check_line(text: str) -> Problem | None:
+    """The first problem of a one-line field: a line break, a forbidden character, or an angle
+    bracket (one-line values become page titles and attributes, where '<' has no business)."""
+    problem = check_chars(text)
+    if problem is not None:
+        return problem
+    if "\n" in text.strip():
+        return Problem("must be a single line", "remove the line breaks")
+    found = re.search("[<>]", text)
+    if found is not None:
+        return Problem(
+            f"'{found.group(0)}' is not allowed in a one-line field",
+            "use words, or the quotation marks ‹ › if you mean them",
+        )
+    return None
+
+
+# ---------------------------------------------------------------- output
+
+# Python-Markdown reads these anywhere in text; a backslash (or, for HTML, an entity) makes each a
+# literal character.
+_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "{": "\\{",
+        "}": "\\}",
+        "[": "\\[",
+        "]": "\\]",
+        "|": "\\|",
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+    }
+)
+# ... and these only at the start of a line (headings, lists, admonitions, details, definition
+# lists, fences, setext rules). Every value is treated as if it began a line, because a template
+# may put it there.
+_LINE_START = {
+    "#": "\\#",
+    "-": "\\-",
+    "+": "\\+",
+    "!": "\\!",
+    "=": "&#61;",
+    "?": "&#63;",
+    ":": "&#58;",
+    "~": "&#126;",
+    "/": "&#47;",
+}
+_ORDERED_MARKER = re.compile(r"^([0-9]+)([.)])")
+
+
+def literal(text: str) -> str:
+    """``text`` as Python-Markdown text that renders as exactly those characters: one line,
+    whitespace collapsed, control characters dropped, every Markdown and HTML character escaped."""
+    text = _FORBIDDEN_CHARS.sub("", " ".join(text.split()))
+    if not text:
+        return ""
+    out = text.translate(_ESCAPES)
+    first = out[0]
+    if first in _LINE_START:
+        out = _LINE_START[first] + out[1:]
+    marker = _ORDERED_MARKER.match(out)
+    if marker:  # "2020. A year" must not start a numbered list
+        out = marker.group(1) + "\\" + marker.group(2) + out[marker.end() :]
+    return out
+
+
+Cite = Callable[[shortcodes.Shortcode], str]
+
+
+def to_markdown(text: str, cite: Cite, *, inline: bool = False) -> str:
+    """Record text rebuilt from its tokens as safe Markdown for Python-Markdown.
+
+    ``cite`` renders each ``[[kind:id]]`` (trusted Markdown from the writer). Blocks are separated
+    by blank lines, list items are ``- `` or ``1. `` lines; with ``inline`` everything is joined
+    into one line (for table cells and footnotes, where blocks cannot go). The text must already
+    have passed ``check``; tokens outside the subset are written as literal text, never as syntax.
+    """
+    prepared, codes = _with_placeholders(text)
+    tokens, _ = _parse(prepared)
+    blocks: list[str] = []
+    lists: list[list[int]] = []  # the numbering of each open list (0 for a bullet list)
+    prefix = ""
+    for token in tokens:
+        if token.type == "bullet_list_open":
+            lists.append([0])
+        elif token.type == "ordered_list_open":
+            start = token.attrs.get("start", 1)
+            lists.append([int(start) if isinstance(start, (int, str)) else 1])
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "list_item_open":
+            depth = "    " * (len(lists) - 1)
+            number = lists[-1]
+            if number[0]:
+                prefix = f"{depth}{number[0]}. "
+                number[0] += 1
+            else:
+                prefix = f"{depth}- "
+        elif token.type == "inline":
+            line = _inline(token.children or [], codes, cite)
+            if prefix:
+                blocks.append(prefix + line)
+                prefix = ""
+            elif lists:
+                blocks.append("    " * len(lists) + line)  # a second paragraph of a list item
+            else:
+                blocks.append(line)
+        elif token.content:  # outside the subset (text that failed ``check``): literal text only
+            blocks.append(literal(token.content))
+    if inline:
+        return " ".join(b.strip() for b in blocks)
+    # Items of one list sit on consecutive lines; everything else is separated by a blank line.
+    out: list[str] = []
+    for block in blocks:
+        if out and not (_is_item(block) and _is_item(out[-1])):
+            out.append("")
+        out.append(block)
+    return "\n".join(out)
+
+
+def _is_item(block: str) -> bool:
+    return bool(re.match(r"\s*(?:- |[0-9]+\. )", block))
+
+
+def _inline(children: list[Token], codes: list[shortcodes.Shortcode], cite: Cite) -> str:
+    parts: list[str] = []
+    link: list[str] | None = None  # the parts of an open link's text
+    href = ""
+    for child in children:
+        target = link if link is not None else parts
+        kind = child.type
+        if kind in ("text", "text_special"):
+            target.append(_text(child.content, codes, cite))
+        elif kind in ("softbreak", "hardbreak"):
+            target.append(" ")
+        elif kind in ("em_open", "em_close"):
+            target.append("*")
+        elif kind in ("strong_open", "strong_close"):
+            target.append("**")
+        elif kind == "code_inline":
+            target.append(_code(child.content))
+        elif kind == "link_open" and link is None:
+            link, href = [], str(child.attrs.get("href", ""))
+        elif kind == "link_close" and link is not None:
+            label = "".join(link)
+            parts.append(f"[{label}](<{href}>)" if url_problem(href) is None else label)
+            link = None
+        else:  # outside the subset: its source text, as a literal
+            target.append(literal(child.content))
+    if link is not None:
+        parts.extend(link)
+    return "".join(parts).strip()
+
+
+def _text(content: str, codes: list[shortcodes.Shortcode], cite: Cite) -> str:
+    out: list[str] = []
+    last = 0
+    for found in _PLACEHOLDER.finditer(content):
+        out.append(_escape_run(content[last : found.start()]))
+        out.append(cite(codes[int(found.group(1))]))
+        last = found.end()
+    out.append(_escape_run(content[last:]))
+    return "".join(out)
+
+
+def _escape_run(text: str) -> str:
+    """``literal`` for a run inside a line, keeping one space at either end. Each run is escaped as
+    if it began a line (a '-' or '#' mid-line gets a harmless backslash)."""
+    if not text.strip():
+        return " " if text else ""
+    lead = " " if text[0].isspace() else ""
+    trail = " " if text[-1].isspace() else ""
+    return lead + literal(text) + trail
+
+
+def _code(content: str) -> str:
+    """An inline code span whose fence is longer than any run of backticks inside it."""
+    content = " ".join(content.split())
+    longest = max((len(run) for run in re.findall("`+", content)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if content.startswith("`") or content.endswith("`") else ""
+    return f"{fence}{pad}{content}{pad}{fence}"

@@ -1,0 +1,68 @@
+"""The HTML allowlist every page's content passes before the theme wraps it: defence in depth.
+
+Record text is already restricted at the input (``casebook.core.markup``) and encoded at the output
+(the writer and templates); hand-written pages are checked by ``casebook validate``. This is the
+last step, in case something gets past both: the content area of every page (what Python-Markdown
+made of the page's Markdown, before Material adds its navigation and header) is cleaned by nh3
+(the Ammonia sanitiser) with the allowlist below, which is exactly what this site's Markdown
+extensions and templates emit. Anything else (a ``<script>``, an ``on*`` attribute, a
+``javascript:`` URL, a ``<style>``, an image from another host, an ``<iframe>``) is removed.
+
+Trusted pictures the site draws itself (the timeline SVG) are not run through the allowlist: the
+page carries a placeholder that record text cannot contain (private-use characters are refused at
+the input), and the picture replaces it after cleaning.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+
+TAGS = {
+    # text and structure from Python-Markdown, tables, def_list, footnotes, toc
+    *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code"),
+    *("em", "strong", "del", "sup", "sub", "abbr", "span", "div", "a", "img"),
+    *("ul", "ol", "li", "dl", "dt", "dd"),
+    *("table", "thead", "tbody", "tr", "th", "td"),
+    # admonitions and pymdownx.details; the timeline's figure
+    *("details", "summary", "figure", "figcaption"),
+}
+GENERIC_ATTRIBUTES = {"id", "class", "title", "lang", "dir", "aria-label", "aria-hidden"}
+ATTRIBUTES = {
+    "*": GENERIC_ATTRIBUTES,
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "th": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},
+    "ol": {"start"},
+    "details": {"open"},
+}
+STYLE_PROPERTIES = {"text-align"}  # Python-Markdown's table column alignment
+URL_SCHEMES = {"https", "mailto"}  # and relative addresses, which stay as they are
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Images only from this site: an image from another host is a tracking pixel.
+    if tag == "img" and attribute == "src" and ("://" in value or value.startswith("//")):
+        return None
+    return value
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        strip_comments=True,
+        link_rel=None,
+        url_schemes=URL_SCHEMES,
+        filter_style_properties=STYLE_PROPERTIES,
+    )
+
+
+def clean(html: str) -> str:
+    """``html`` with everything outside the allowlist removed (tags kept as text where harmless)."""
+    return _cleaner().clean(html)
