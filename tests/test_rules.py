@@ -68,8 +68,8 @@ def test_quote_must_be_verbatim_but_may_mark_cuts(content: Path) -> None:
 def test_alleged_fact_needs_an_official_source(content: Path) -> None:
     _edit(content, "facts/zoom-cooperating.yml", "status: reported", "status: alleged")
     assert (
-        "content/facts/zoom-cooperating.yml:9:3: sources: an alleged fact must cite the charging document or an "
-        "official announcement of it (add a citation of a court or government source)"
+        "content/facts/zoom-cooperating.yml:9:3: sources: an alleged fact must quote the charging document or an "
+        "official announcement of it (add a citation of a court or government source, with an excerpt copied from it)"
     ) in _errors(content)
 
 
@@ -186,7 +186,23 @@ def _misquoted_law(content: Path) -> None:
     (content / "laws/test-law.yml").write_text(LAW.replace("Jin is not in U.S. custody.", "Jin is in custody."))
 
 
+def _bad_official_host(content: Path) -> None:
+    with (content / "official-hosts.yml").open("a", encoding="utf-8") as hosts:
+        hosts.write("- host: https://www.fbi.gov/\n  reason: Federal Bureau of Investigation\n")
+
+
+def _too_many_copyrighted_words(content: Path) -> None:
+    excerpts = "".join(f"  - {' '.join(f'w{i}x{j}' for j in range(45))}\n" for i in range(3))
+    _edit(content, ZOOM, "excerpts:\n", f"excerpts:\n{excerpts}")
+
+
 MUTATIONS = [
+    pytest.param(
+        _bad_official_host,
+        "content/official-hosts.yml:4:9: [1].host: 'https://www.fbi.gov/' is not a host name (write the bare "
+        "lower-case host name, for example justice.gov (no https://, path or port))",
+        id="official_hosts_file_is_valid",
+    ),
     pytest.param(
         lambda c: _add_snapshot(c, ZOOM, SNAPSHOT_TEXT),
         f"content/{ZOOM}:11:3: snapshot: only public-domain documents may be stored as snapshots (remove the "
@@ -212,15 +228,43 @@ MUTATIONS = [
         id="excerpt_word_limit",
     ),
     pytest.param(
+        lambda c: _edit(c, ZOOM, "excerpts:\n", "excerpts:\n  - Zoom said\n"),
+        f"content/{ZOOM}:11:5: excerpts[0]: excerpt has 2 words, under 3 (register the passage you rely on: at "
+        "least 3 words (or 6 CJK characters))",
+        id="excerpts_are_long_enough",
+    ),
+    pytest.param(
+        _too_many_copyrighted_words,
+        f"content/{ZOOM}:11:3: excerpts: the excerpts of a copyrighted source add up to 162 words, over 150 (keep "
+        "only the passages that records cite, and only the words that support them)",
+        id="copyrighted_words_are_capped",
+    ),
+    pytest.param(
+        lambda c: _edit(
+            c, DOJ, "url: https://www.justice.gov/", "url: https://web.archive.org/web/https://www.justice.gov/"
+        ),
+        f"content/{DOJ}:4:7: type: a government source needs an official address or a snapshot: 'web.archive.org' "
+        "is not in content/official-hosts.yml (use the document's address on the court's or government's own site, "
+        "store a public-domain snapshot, or set type to what the host is (press, ngo, academic, other))",
+        id="official_types_need_official_hosts",
+    ),
+    pytest.param(
         _orphan_source,
         "content/sources/orphan.yml:1:5: id: source 'orphan' is not cited by any record (cite it from a fact, quote "
         "or other record, or delete the file)",
         id="every_source_is_cited",
     ),
     pytest.param(
+        lambda c: _edit(c, DOJ, "type: government", "type: press"),
+        "content/facts/complaint-unsealed.yml:10:3: sources: an established fact must cite a primary record (a court, "
+        "government or company source, or one with a public-domain snapshot) (cite the record itself with an excerpt "
+        "from it, or make the fact reported and set attributed_to)",
+        id="established_facts_cite_primary_records",
+    ),
+    pytest.param(
         lambda c: _edit(c, "facts/zoom-cooperating.yml", "status: reported", "status: alleged"),
-        "content/facts/zoom-cooperating.yml:9:3: sources: an alleged fact must cite the charging document or an "
-        "official announcement of it (add a citation of a court or government source)",
+        "content/facts/zoom-cooperating.yml:9:3: sources: an alleged fact must quote the charging document or an "
+        "official announcement of it (add a citation of a court or government source, with an excerpt copied from it)",
         id="alleged_facts_cite_official_sources",
     ),
     pytest.param(

@@ -14,20 +14,58 @@ docstring, decorate it with ``@rule``, and add a mutation that breaks it alone t
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from casebook.core import hosts
 from casebook.core.book import Casebook
 from casebook.core.errors import Diagnostic, dotted
 from casebook.core.model import Citation, Event, Fact, Law, Lesson, Quote, Snapshot, Source
 from casebook.core.text import quote_segments
 from casebook.core.textnorm import normalise_text
 
+# Lengths are counted in words: a run of text between spaces (or underscores, which join the words
+# of a field name in a data record: 'field_offices') with a letter or a digit in it. Text
+# in Chinese, Japanese or Korean script has no spaces to count, so there every CJK_CHARS_PER_WORD
+# CJK characters count as one word (a common rule of thumb for Chinese; 6 characters make the
+# 3-word minimum). Punctuation alone is not a word.
+CJK_CHARS_PER_WORD = 2
+MIN_SEGMENT_WORDS = 3
+"""Fewest words in each part of a quote or excerpt between cuts ``[…]`` (and in an uncut one)."""
+MIN_EXCERPT_WORDS = MIN_SEGMENT_WORDS
+"""Fewest words in a source's registered excerpt: any registered passage must be quotable."""
 MAX_EXCERPT_WORDS = 50
+"""Most words in one registered excerpt of a source that is not public domain."""
+MAX_COPYRIGHTED_WORDS = 150
+"""Most words stored in all the excerpts of one source that is not public domain, so that short
+excerpts cannot add up to a copy of a long passage (three excerpts of the longest allowed length)."""
 OFFICIAL_SOURCE_TYPES = ("court", "government")
+PRIMARY_SOURCE_TYPES = ("court", "government", "company")
 
 normalise = normalise_text
+
+_CJK = re.compile(
+    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff]"
+)
+
+
+def words(text: str) -> float:
+    """The length of ``text`` in words (see CJK_CHARS_PER_WORD for CJK scripts)."""
+    cjk = len(_CJK.findall(text))
+    latin = sum(1 for token in _CJK.sub(" ", text).replace("_", " ").split() if any(c.isalnum() for c in token))
+    return latin + cjk / CJK_CHARS_PER_WORD
+
+
+def _count(size: float) -> str:
+    return f"{size:g} word{'' if size == 1 else 's'}"
+
+
+def _cjk_note(text: str) -> str:
+    return f" ({CJK_CHARS_PER_WORD} CJK characters count as one word)" if _CJK.search(text) else ""
 
 
 def segments(text: str) -> list[str]:
@@ -37,7 +75,7 @@ def segments(text: str) -> list[str]:
 
 
 def stored_texts(book: Casebook, source: Source) -> list[str]:
-    """A source's stored text, normalised: its snapshot if it has one, plus its excerpts."""
+    """A source's stored texts, normalised: each of its excerpts, and its snapshot if it has one."""
     texts = [normalise(e) for e in source.excerpts]
     if source.snapshot is not None:
         path = book.content_dir / source.snapshot.file
@@ -46,8 +84,68 @@ def stored_texts(book: Casebook, source: Source) -> list[str]:
     return texts
 
 
-def _appears(fragment: str, texts: list[str]) -> bool:
-    return all(any(part in text for text in texts) for part in segments(fragment))
+def _joins(before: str, after: str) -> bool:
+    """Whether two adjacent characters belong to one word (CJK has no word boundaries to keep)."""
+    return before.isalnum() and after.isalnum() and not _CJK.match(before) and not _CJK.match(after)
+
+
+def _find(text: str, part: str, start: int) -> int:
+    """Where ``part`` is in ``text`` at or after ``start`` without cutting a word at either end
+    ("lawful conspiracy" is not in "unlawful conspiracy"), or -1."""
+    at = text.find(part, start)
+    while at >= 0:
+        end = at + len(part)
+        if not (at and _joins(text[at - 1], part[0])) and not (end < len(text) and _joins(part[-1], text[end])):
+            return at
+        at = text.find(part, at + 1)
+    return -1
+
+
+def _in_order(parts: list[str], text: str) -> bool:
+    position = 0
+    for part in parts:
+        found = _find(text, part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
+
+
+@dataclass(frozen=True)
+class Misquote:
+    """Why a quotation is not verbatim: ``kind`` is empty, short, missing or order."""
+
+    kind: str
+    problem: str  # follows the name of what is quoted: "excerpt …", "quote …"
+    fix: str | None = None  # None: the rule's own fix for a passage that is not in the source
+
+
+def misquote(fragment: str, texts: list[str], source_id: str) -> Misquote | None:
+    """None when ``fragment`` is verbatim in one of ``texts``: it has at least one part between its
+    cuts, every part has at least MIN_SEGMENT_WORDS words, and the parts appear in order, without
+    cutting a word, in one stored text (an excerpt or the snapshot)."""
+    parts = segments(fragment)
+    if not parts:
+        return Misquote("empty", "has no words outside its cut marks […]", "quote the source's own words")
+    for part in parts:
+        size = words(part)
+        if size < MIN_SEGMENT_WORDS:
+            label = "part" if len(parts) > 1 else "text"
+            return Misquote(
+                "short",
+                f"{label} '{part}' has {_count(size)}, under {MIN_SEGMENT_WORDS}{_cjk_note(part)}",
+                f"quote at least {MIN_SEGMENT_WORDS} words (or {MIN_SEGMENT_WORDS * CJK_CHARS_PER_WORD} CJK "
+                "characters) between cuts",
+            )
+    if any(_in_order(parts, text) for text in texts):
+        return None
+    if len(parts) > 1 and all(any(_find(text, part, 0) >= 0 for text in texts) for part in parts):
+        return Misquote(
+            "order",
+            f"does not appear in this order in any one stored text of '{source_id}'",
+            "quote one passage with its parts in the source's order; cite other passages separately",
+        )
+    return Misquote("missing", f"does not appear verbatim in the stored text of '{source_id}'")
 
 
 def _date_le(earlier: str, later: str) -> bool:
@@ -66,33 +164,47 @@ def _agree(a: str, b: str) -> bool:
 
 @dataclass(frozen=True)
 class Context:
-    """What the rules read: the book, its sources by id, and each source's stored texts."""
+    """What the rules read: the book, its sources by id, each source's stored texts, and the
+    reviewed official hosts (``content/official-hosts.yml``, see ``hosts``)."""
 
     book: Casebook
     sources: dict[str, Source]
     texts: dict[str, list[str]]
+    hosts: hosts.OfficialHosts
 
     @classmethod
     def of(cls, book: Casebook) -> Context:
         sources = {s.id: s for s in book.of_kind(Source)}
-        return cls(book, sources, {sid: stored_texts(book, s) for sid, s in sources.items()})
+        texts = {sid: stored_texts(book, s) for sid, s in sources.items()}
+        return cls(book, sources, texts, hosts.load(book.content_dir))
 
     def diag(self, record_id: str, path: tuple[str | int, ...], problem: str, fix: str) -> Diagnostic:
         """A problem at ``path`` inside the record ``record_id``."""
         origin = self.book.origins[record_id]
         return Diagnostic(origin.file, dotted(path), problem, fix, data_path=origin.data_path + path)
 
+    def misquote(self, fragment: str, source: Source) -> Misquote | None:
+        """Why ``fragment`` is not verbatim in the stored text of ``source``, or None (see ``misquote``)."""
+        return misquote(fragment, self.texts[source.id], source.id)
+
     def appears(self, fragment: str, source: Source) -> bool:
-        """Whether every cut-free part of ``fragment`` is verbatim in the stored text of ``source``."""
-        return _appears(fragment, self.texts[source.id])
+        """Whether ``fragment`` is verbatim in one stored text of ``source``: its parts between cuts
+        ``[…]`` in order, in one excerpt or the snapshot, each of at least MIN_SEGMENT_WORDS words."""
+        return self.misquote(fragment, source) is None
+
+    def misquoted(
+        self, record_id: str, path: tuple[str | int, ...], what: str, fragment: str, source: Source, fix: str
+    ) -> Iterator[Diagnostic]:
+        """A diagnostic when ``fragment`` (``what``: "excerpt", "quote"…) is not verbatim in ``source``;
+        ``fix`` is the advice for a passage that is not in the source at all."""
+        found = self.misquote(fragment, source)
+        if found is not None:
+            yield self.diag(record_id, path, f"{what} {found.problem}", found.fix or fix)
 
     def citations(self) -> Iterator[tuple[Fact, int, Citation, Source]]:
         """Each citation of a fact whose source exists (unknown ones are reported as references)."""
         for fact in self.book.of_kind(Fact):
-            for index, citation in enumerate(fact.sources):
-                source = self.sources.get(citation.source)
-                if source is not None:
-                    yield fact, index, citation, source
+            yield from _fact_citations(self, fact)
 
     def quotes(self) -> Iterator[tuple[Quote, Source]]:
         """Each quote whose source exists."""
@@ -106,6 +218,13 @@ class Context:
         for source in self.sources.values():
             if source.snapshot is not None:
                 yield source, source.snapshot, self.book.content_dir / source.snapshot.file
+
+
+def _fact_citations(ctx: Context, fact: Fact) -> Iterator[tuple[Fact, int, Citation, Source]]:
+    for index, citation in enumerate(fact.sources):
+        source = ctx.sources.get(citation.source)
+        if source is not None:
+            yield fact, index, citation, source
 
 
 Rule = Callable[[Context], Iterator[Diagnostic]]
@@ -128,6 +247,13 @@ def check(book: Casebook) -> list[Diagnostic]:
 
 
 # ---------------------------------------------------------------- sources
+
+
+@rule
+def official_hosts_file_is_valid(ctx: Context) -> Iterator[Diagnostic]:
+    """content/official-hosts.yml is a list of ``{host, reason}`` entries: a bare lower-case host
+    name of at least two labels, listed once, and who runs it."""
+    yield from ctx.hosts.diagnostics
 
 
 @rule
@@ -179,14 +305,69 @@ def excerpt_word_limit(ctx: Context) -> Iterator[Diagnostic]:
         if source.license == "public-domain":
             continue
         for index, excerpt in enumerate(source.excerpts):
-            words = len(excerpt.split())
-            if words > MAX_EXCERPT_WORDS:
+            size = words(normalise(excerpt))
+            if size > MAX_EXCERPT_WORDS:
                 yield ctx.diag(
                     source.id,
                     ("excerpts", index),
-                    f"excerpt of a {source.license} source has {words} words, over {MAX_EXCERPT_WORDS}",
+                    f"excerpt of a {source.license} source has {_count(size)}, over {MAX_EXCERPT_WORDS}"
+                    + _cjk_note(excerpt),
                     "quote less: keep the words that support the fact",
                 )
+
+
+@rule
+def excerpts_are_long_enough(ctx: Context) -> Iterator[Diagnostic]:
+    """A source's registered excerpt has at least MIN_EXCERPT_WORDS (3) words, or 6 CJK characters:
+    a word or two proves nothing about what a source says."""
+    for source in ctx.sources.values():
+        for index, excerpt in enumerate(source.excerpts):
+            size = words(normalise(excerpt))
+            if size < MIN_EXCERPT_WORDS:
+                yield ctx.diag(
+                    source.id,
+                    ("excerpts", index),
+                    f"excerpt has {_count(size)}, under {MIN_EXCERPT_WORDS}{_cjk_note(excerpt)}",
+                    f"register the passage you rely on: at least {MIN_EXCERPT_WORDS} words "
+                    f"(or {MIN_EXCERPT_WORDS * CJK_CHARS_PER_WORD} CJK characters)",
+                )
+
+
+@rule
+def copyrighted_words_are_capped(ctx: Context) -> Iterator[Diagnostic]:
+    """The excerpts of a source that is not public domain add up to at most MAX_COPYRIGHTED_WORDS
+    (150) words, so that short excerpts never add up to a copy of a long passage."""
+    for source in ctx.sources.values():
+        if source.license == "public-domain" or not source.excerpts:
+            continue
+        total = sum(words(normalise(e)) for e in source.excerpts)
+        if total > MAX_COPYRIGHTED_WORDS:
+            yield ctx.diag(
+                source.id,
+                ("excerpts",),
+                f"the excerpts of a {source.license} source add up to {_count(total)}, over "
+                f"{MAX_COPYRIGHTED_WORDS}{_cjk_note(' '.join(source.excerpts))}",
+                "keep only the passages that records cite, and only the words that support them",
+            )
+
+
+@rule
+def official_types_need_official_hosts(ctx: Context) -> Iterator[Diagnostic]:
+    """A source may be of type ``court`` or ``government`` only if it has a snapshot (the site holds
+    the document) or its ``url`` is on a reviewed official host, listed in content/official-hosts.yml
+    (the host itself or a subdomain of it). A copy on another site is of the type of that site."""
+    for source in ctx.sources.values():
+        if source.type not in OFFICIAL_SOURCE_TYPES or source.snapshot is not None:
+            continue
+        if ctx.hosts.match(source.url) is None:
+            host = urlsplit(source.url).hostname or source.url
+            yield ctx.diag(
+                source.id,
+                ("type",),
+                f"a {source.type} source needs an official address or a snapshot: '{host}' is not in {ctx.hosts.file}",
+                "use the document's address on the court's or government's own site, store a public-domain "
+                "snapshot, or set type to what the host is (press, ngo, academic, other)",
+            )
 
 
 @rule
@@ -206,19 +387,46 @@ def every_source_is_cited(ctx: Context) -> Iterator[Diagnostic]:
 
 
 @rule
-def alleged_facts_cite_official_sources(ctx: Context) -> Iterator[Diagnostic]:
-    """A fact with status ``alleged`` cites at least one court or government source: the charging
-    document or an official announcement of it."""
+def established_facts_cite_primary_records(ctx: Context) -> Iterator[Diagnostic]:
+    """A fact with status ``established`` (a matter of record) cites a primary record: a court,
+    government or company source, or a source with a stored public-domain snapshot. What only the
+    press says is ``reported``, with ``attributed_to``."""
     for fact in ctx.book.of_kind(Fact):
-        if fact.status == "alleged" and not any(
-            ctx.sources[c.source].type in OFFICIAL_SOURCE_TYPES for c in fact.sources if c.source in ctx.sources
-        ):
+        if fact.status != "established":
+            continue
+        cited = [s for _, _, _, s in _fact_citations(ctx, fact)]
+        if cited and not any(s.type in PRIMARY_SOURCE_TYPES or s.snapshot is not None for s in cited):
             yield ctx.diag(
                 fact.id,
                 ("sources",),
-                "an alleged fact must cite the charging document or an official announcement of it",
-                "add a citation of a court or government source",
+                "an established fact must cite a primary record (a court, government or company source, "
+                "or one with a public-domain snapshot)",
+                "cite the record itself with an excerpt from it, or make the fact reported and set attributed_to",
             )
+
+
+@rule
+def alleged_facts_cite_official_sources(ctx: Context) -> Iterator[Diagnostic]:
+    """A fact with status ``alleged`` cites a court or government source (the charging document or
+    an official announcement of it) with an excerpt that is verbatim in that source's stored text:
+    naming an official source is not enough, the citation must show what it says."""
+    for fact in ctx.book.of_kind(Fact):
+        if fact.status != "alleged":
+            continue
+        official = [(c, s) for _, _, c, s in _fact_citations(ctx, fact) if s.type in OFFICIAL_SOURCE_TYPES]
+        if any(c.excerpt is not None and ctx.appears(c.excerpt, s) for c, s in official):
+            continue
+        if official:
+            names = ", ".join(dict.fromkeys(f"'{s.id}'" for _, s in official))
+            fix = f"give the citation of {names} an excerpt copied verbatim from it"
+        else:
+            fix = "add a citation of a court or government source, with an excerpt copied from it"
+        yield ctx.diag(
+            fact.id,
+            ("sources",),
+            "an alleged fact must quote the charging document or an official announcement of it",
+            fix,
+        )
 
 
 @rule
@@ -250,14 +458,18 @@ def facts_not_dated_after_their_sources(ctx: Context) -> Iterator[Diagnostic]:
 
 @rule
 def excerpts_are_verbatim(ctx: Context) -> Iterator[Diagnostic]:
-    """The excerpt of a fact's citation appears verbatim (up to typography, whitespace and cuts
-    marked ``[…]``) in the cited source's stored text: its excerpts or its snapshot."""
+    """The excerpt of a fact's citation appears verbatim (up to typography and whitespace) in one
+    stored text of the cited source (one of its excerpts, or its snapshot): with cuts marked
+    ``[…]``, its parts appear in that order in that one text, and each has at least
+    MIN_SEGMENT_WORDS (3) words, or 6 CJK characters."""
     for fact, index, citation, source in ctx.citations():
-        if citation.excerpt is not None and not ctx.appears(citation.excerpt, source):
-            yield ctx.diag(
+        if citation.excerpt is not None:
+            yield from ctx.misquoted(
                 fact.id,
                 ("sources", index, "excerpt"),
-                f"excerpt does not appear verbatim in the stored text of '{source.id}'",
+                "excerpt",
+                citation.excerpt,
+                source,
                 "copy it exactly from the source and add it to that source's excerpts",
             )
 
@@ -267,15 +479,17 @@ def excerpts_are_verbatim(ctx: Context) -> Iterator[Diagnostic]:
 
 @rule
 def quotes_are_verbatim(ctx: Context) -> Iterator[Diagnostic]:
-    """A quote's text appears verbatim (cuts marked ``[…]``) in its source's stored text."""
+    """A quote's text appears verbatim in one stored text of its source, as for excerpts: parts
+    between cuts ``[…]`` in order, in one excerpt or the snapshot, each of at least 3 words."""
     for quote, source in ctx.quotes():
-        if not ctx.appears(quote.text, source):
-            yield ctx.diag(
-                quote.id,
-                ("text",),
-                f"quote does not appear verbatim in the stored text of '{source.id}'",
-                "copy it exactly, mark cuts with […], and register it as an excerpt",
-            )
+        yield from ctx.misquoted(
+            quote.id,
+            ("text",),
+            "quote",
+            quote.text,
+            source,
+            "copy it exactly, mark cuts with […], and register it as an excerpt",
+        )
 
 
 @rule
@@ -293,15 +507,18 @@ def quotes_not_dated_after_their_sources(ctx: Context) -> Iterator[Diagnostic]:
 
 @rule
 def quoted_provisions_are_verbatim(ctx: Context) -> Iterator[Diagnostic]:
-    """A law's provision marked ``form: quote`` appears verbatim in its source's stored text."""
+    """A law's provision marked ``form: quote`` appears verbatim in one stored text of its source,
+    as for excerpts (parts between cuts in order, each of at least 3 words)."""
     for law in ctx.book.of_kind(Law):
         for index, provision in enumerate(law.provisions):
             source = ctx.sources.get(provision.source)
-            if provision.form == "quote" and source is not None and not ctx.appears(provision.text, source):
-                yield ctx.diag(
+            if provision.form == "quote" and source is not None:
+                yield from ctx.misquoted(
                     law.id,
                     ("provisions", index, "text"),
-                    f"quoted provision does not appear verbatim in the stored text of '{source.id}'",
+                    "quoted provision",
+                    provision.text,
+                    source,
                     "copy it exactly into that source's excerpts, or mark it form: paraphrase",
                 )
 

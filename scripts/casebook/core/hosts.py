@@ -1,0 +1,146 @@
+"""The reviewed list of official hosts, ``content/official-hosts.yml``.
+
+A source may call itself ``court`` or ``government`` only when the site can vouch for that: it
+stores the document (a snapshot), or the document's ``url`` is on a host run by a court or a
+government. This module reads that list; the rule that uses it is in ``rules``.
+
+The file is a YAML list of ``{host, reason}`` entries; ``reason`` says who runs the host. A URL's
+host matches an entry when it is the listed host exactly or a subdomain of it (``www.justice.gov``
+and ``www.fbi.gov`` match ``justice.gov`` and ``fbi.gov``), label by label, so ``notjustice.gov``
+does not match ``justice.gov``. ``www.`` is not special: list the registrable name (``justice.gov``),
+not ``www.justice.gov``, which would match only that name and names under it. A missing file
+means that no host is official.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from casebook.core import locate
+from casebook.core.errors import Diagnostic, dotted
+from casebook.core.load import parse_yaml, read_text
+
+FILE_NAME = "official-hosts.yml"
+
+# A lower-case DNS name of at least two labels: no scheme, path, port, trailing dot or wildcard.
+# Two labels at least, so that a bare top-level domain ("gov", "eu") can never be listed.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+HOST_PATTERN = rf"^{_LABEL}(?:\.{_LABEL})+$"
+
+
+class OfficialHost(BaseModel):
+    """One reviewed host and who runs it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    host: str = Field(pattern=HOST_PATTERN, max_length=253)
+    reason: str = Field(min_length=3, max_length=200)
+
+
+@dataclass(frozen=True)
+class OfficialHosts:
+    """The hosts of ``content/official-hosts.yml`` and any problem found reading it."""
+
+    hosts: tuple[OfficialHost, ...] = ()
+    file: str = f"content/{FILE_NAME}"
+    diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
+
+    def match(self, url: str) -> OfficialHost | None:
+        """The entry whose host is the URL's host or a parent domain of it, or None."""
+        host = (urlsplit(url).hostname or "").lower()
+        if not host:
+            return None
+        for entry in self.hosts:
+            if host == entry.host or host.endswith("." + entry.host):
+                return entry
+        return None
+
+
+_FIXES = {
+    "missing": "write each entry as '- host: example.gov' with a 'reason:' line under it",
+    "extra_forbidden": "an entry has only 'host' and 'reason'",
+    "string_pattern_mismatch": (
+        "write the bare lower-case host name, for example justice.gov (no https://, path or port)"
+    ),
+    "string_type": "write the value as text",
+    "string_too_short": "say who runs the host, for example 'US Department of Justice'",
+    "string_too_long": "shorten it",
+}
+
+
+def _diagnostic(display: str, abs_path: Path, path: tuple[str | int, ...], problem: str, fix: str) -> Diagnostic:
+    found = locate.position(abs_path, path)
+    line, column = found if found else (None, None)
+    return Diagnostic(display, dotted(path), problem, fix, line, column, data_path=path)
+
+
+def _entry_problems(error: ValidationError, index: int) -> list[tuple[tuple[str | int, ...], str, str]]:
+    out = []
+    for item in error.errors():
+        loc = (index, *item["loc"])
+        kind = item["type"]
+        if kind == "missing":
+            problem = "required field is missing"
+        elif kind == "extra_forbidden":
+            problem = f"unknown field '{item['loc'][-1]}'"
+        elif kind == "string_pattern_mismatch":
+            problem = f"'{item['input']}' is not a host name"
+        else:
+            problem = item["msg"]
+        out.append((loc, problem, _FIXES.get(kind, "see the entries above for the form")))
+    return out
+
+
+def load(content_dir: Path) -> OfficialHosts:
+    """Read ``content/official-hosts.yml``; every problem is a Diagnostic with its line."""
+    abs_path = content_dir / FILE_NAME
+    display = f"{content_dir.name}/{FILE_NAME}"
+    if not abs_path.is_file():
+        return OfficialHosts(file=display)
+    text, problem = read_text(abs_path, display)
+    data: Any = None
+    if problem is None and text is not None and text.strip():
+        data, problem = parse_yaml(text, display)
+    if problem is not None:
+        return OfficialHosts(file=display, diagnostics=(problem,))
+    if data is None:
+        return OfficialHosts(file=display)
+    if not isinstance(data, list):
+        fix = "start each entry with '- host: …'"
+        return OfficialHosts(
+            file=display, diagnostics=(Diagnostic(display, "", "expected a list of hosts", fix, 1, 1),)
+        )
+    hosts: list[OfficialHost] = []
+    problems: list[Diagnostic] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(data):
+        if not isinstance(item, dict):
+            problems.append(
+                _diagnostic(display, abs_path, (index,), "expected a host entry (host and reason)", _FIXES["missing"])
+            )
+            continue
+        try:
+            entry = OfficialHost.model_validate(item)
+        except ValidationError as error:
+            for loc, message, fix in _entry_problems(error, index):
+                problems.append(_diagnostic(display, abs_path, loc, message, fix))
+            continue
+        if entry.host in seen:
+            problems.append(
+                _diagnostic(
+                    display,
+                    abs_path,
+                    (index, "host"),
+                    f"host '{entry.host}' is already listed (entry {seen[entry.host]})",
+                    "keep one of the two entries",
+                )
+            )
+            continue
+        seen[entry.host] = index
+        hosts.append(entry)
+    return OfficialHosts(tuple(hosts), display, tuple(problems))
