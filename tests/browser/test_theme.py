@@ -1,4 +1,4 @@
-"""The Material overrides in scripts/casebook/theme/ are Material's own partials with one change each.
+"""The Material overrides in scripts/casebook/theme/ are Material's own partials with the changes listed here.
 
 When Material changes a partial, this fails: copy the new partial and make the change again.
 """
@@ -17,13 +17,29 @@ from ..conftest import ROOT
 THEME = ROOT / "scripts" / "casebook" / "theme"
 MATERIAL = Path(material.__file__).parent / "templates"
 
-CHANGES = {
+_SHARE_ICON = """
+            {% set icon = config.theme.icon.share or "material/share-variant" %}
+            {% include ".icons/" ~ icon ~ ".svg" %}
+          </"""
+_SHARE_ATTRIBUTES = (
+    ' class="md-search__icon md-icon" title="{{ lang.t(\'search.share\') }}"'
+    ' aria-label="{{ lang.t(\'search.share\') }}"'
+    ' data-clipboard data-clipboard-text="" data-md-component="search-share" tabindex="-1">'
+)
+# file -> the (Material's text, ours) replacements that make the override, each found once upstream
+CHANGES: dict[str, tuple[tuple[str, str], ...]] = {
     "partials/search.html": (
-        '<div class="md-search" data-md-component="search" role="dialog">',
-        '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">',
+        (
+            '<div class="md-search" data-md-component="search" role="dialog">',
+            '<div class="md-search" data-md-component="search" role="dialog" aria-label="{{ lang.t(\'search\') }}">',
+        ),
+        (
+            '<a href="javascript:void(0)"' + _SHARE_ATTRIBUTES + _SHARE_ICON + "a>",
+            '<button type="button"' + _SHARE_ATTRIBUTES + _SHARE_ICON + "button>",
+        ),
     ),
-    "partials/progress.html": ('role="progressbar">', 'role="progressbar" aria-label="Loading page">'),
-    "partials/source.html": (' class="md-source" data-md-component="source">', ' class="md-source">'),
+    "partials/progress.html": (('role="progressbar">', 'role="progressbar" aria-label="Loading page">'),),
+    "partials/source.html": ((' class="md-source" data-md-component="source">', ' class="md-source">'),),
 }
 
 
@@ -35,9 +51,11 @@ def _body(text: str) -> str:
 def test_override_is_material_partial_with_one_change(name: str) -> None:
     upstream = _body((MATERIAL / name).read_text(encoding="utf-8"))
     ours = _body((THEME / name).read_text(encoding="utf-8"))
-    before, after = CHANGES[name]
-    assert upstream.count(before) == 1, f"Material's {name} changed: copy it again and re-apply the change"
-    assert ours == upstream.replace(before, after)
+    expected = upstream
+    for before, after in CHANGES[name]:
+        assert upstream.count(before) == 1, f"Material's {name} changed: copy it again and re-apply the change"
+        expected = expected.replace(before, after)
+    assert ours == expected
 
 
 def test_mkdocs_uses_the_overrides() -> None:

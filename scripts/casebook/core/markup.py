@@ -80,6 +80,9 @@ _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 # Python-Markdown syntax that CommonMark reads as text. It would be inert on output anyway (every
 # character of text is escaped); rejecting it tells the contributor why it does not work.
 _FOREIGN_SYNTAX = (
+    # CommonMark does not read '<svg/onload=…>' as HTML, but a browser would: the renderer writes
+    # it as text, and the contributor learns why it does not work.
+    (re.compile(r"<(?!https://)[A-Za-z!?/]"), "raw HTML", "write Markdown: *emphasis*, **strong**, [text](https://…)"),
     (
         re.compile(r"\{\s*[:#.]"),
         "an attribute list ('{: …}', '{ #id }')",
@@ -136,7 +139,11 @@ def check_chars(text: str) -> Problem | None:
     if found is None:
         return None
     char = found.group(0)
-    fix = "save the file with LF line endings" if char == "\r" else "delete it (retype the text around it if unsure)"
+    fix = (
+        "delete it: a carriage return is a line break; start a new line in the file instead"
+        if char == "\r"
+        else "delete it (retype the text around it if unsure)"
+    )
     return Problem(f"text contains {_char_name(char)}", fix, text.count("\n", 0, found.start()) + 1)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from casebook.core import locate, rules, shortcodes
+from casebook.core import locate, pages, rules, shortcodes
 from casebook.core.book import Casebook, Origin
 from casebook.core.errors import ContentError, Diagnostic, dotted
 from casebook.core.load import LAYOUT, RawRecord, load_content
@@ -305,12 +305,17 @@ def _check_former_ids(book: Casebook) -> list[Diagnostic]:
 
 
 def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
-    """Every [[kind:id]] in hand-written Markdown pages must name an existing record."""
+    """Hand-written Markdown pages follow the page rules (``core.pages``), and every [[kind:id]]
+    in them names an existing record."""
     problems = []
     root = docs_dir.resolve().parent
     for path in sorted(docs_dir.rglob("*.md")):
+        if path.is_symlink():
+            continue  # reported by the symlink check; never read through a link
         text = path.read_text(encoding="utf-8-sig")
         display = path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path)
+        for found in pages.check_page(text):
+            problems.append(Diagnostic(display, "", found.message, found.fix, found.line, 1))
         for code in shortcodes.find(text):
             problem = check_shortcode(book, code)
             if problem is not None:
