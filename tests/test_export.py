@@ -170,8 +170,9 @@ def test_partial_dates_stay_partial(book: Casebook, files: dict[str, bytes]) -> 
 
 def test_bibtex_escapes_special_characters(book: Casebook) -> None:
     assert bibtex_escape("R&D: 100% of $5 #1 a_b {x} ~ ^ \\") == (
-        r"R\&D: 100\% of \$5 \#1 a\_b \{x\} \textasciitilde{} \textasciicircum{} \textbackslash{}"
-    )
+        r"R\&D: 100\% of \$5 \#1 a\_b \textbraceleft{}x\textbraceright{} \textasciitilde{} \textasciicircum{} "
+        r"\textbackslash{}"
+    )  # braces as text commands: BibTeX counts \{ and \} as braces, so a lone \} would close the field
     title = "Profits & losses: 100% of the data"
     source = Source.model_validate(
         {
@@ -229,6 +230,7 @@ def test_downloads_page(book: Casebook, files: dict[str, bytes]) -> None:
     assert f"| {len(book.of_kind('source'))} sources |" in text
     assert "(schemas/exports/facts.schema.json)" in text
     assert "## Offline classroom edition" in text and "(casebook-offline.zip)" in text
-    assert "Zotero" in text and VERSION in text
+    # values in templates may be Markdown-escaped (0\.1.0 for 0.1.0): compare the text they render to
+    assert "Zotero" in text and VERSION in re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
     for schema in ("facts", "quotes", "timeline"):
         assert (ROOT / "docs" / "schemas" / "exports" / f"{schema}.schema.json").is_file()

@@ -5,6 +5,30 @@ where the files go (the site root, beside ``downloads/``). Nothing here reads or
 
 Dates stay as precise as the content: a fact dated ``2020-06`` exports as ``2020-06`` (JSON,
 CSV), ``date-parts: [[2020, 6]]`` (CSL-JSON), ``2020/06//`` (RIS) and ``date = {2020-06}`` (biblatex).
+
+Contributors are untrusted, so every value is encoded for the file it lands in:
+
+- **JSON** (``facts.json``, ``quotes.json``, ``timeline.json``, ``bibliography.csl.json``) is written
+  by ``json.dumps`` only, never by joining strings. None of it is embedded in HTML (the JSON-LD in a
+  page's ``<head>`` is written by the theme with Jinja's ``tojson``, which escapes ``<``, ``>``, ``&``
+  and ``'``).
+- **CSV** (``facts.csv``, ``sources.csv``): RFC 4180 as the ``csv`` module writes it, fields quoted
+  only when they must be (``QUOTE_MINIMAL``), rows ended by CRLF. Every cell is one line
+  (``one_line``), and a cell a spreadsheet would run as a formula is neutralised as OWASP advises
+  for CSV injection (``neutralise_formula``): when its first character is a tab or a carriage return,
+  or its first character after leading white space (and invisible format characters such as a
+  zero-width space) is ``=``, ``+``, ``-`` or ``@``, or a character that Unicode compatibility
+  normalisation (NFKC) turns into one of them (the full-width ``＝ ＋ － ＠``, the small ``﹦ ﹢ ﹣ ﹫``),
+  the cell is written with a single quote ``'`` in front. No legitimate value starts so today (ids,
+  dates and addresses cannot; there are no negative numbers); a title that did would keep its text
+  after the quote. The JSON files carry the exact text.
+- **RIS** and **BibTeX**: every value is one line (``one_line``: CR, LF, CRLF, U+2028, U+2029,
+  U+0085, vertical tab, form feed and every other control character become one space), so a value
+  cannot start an RIS tag (``ER  - ``) or a BibTeX line of its own. BibTeX text is escaped by
+  ``bibtex_escape``, which is total: braces and backslashes become ``\\textbraceleft{}``,
+  ``\\textbraceright{}`` and ``\\textbackslash{}``, so the only braces in a value are the balanced
+  ones the exporter writes, and no value can close its field or open another entry; ``url`` fields
+  percent-encode the characters that could (``bibtex_url``).
 """
 
 from __future__ import annotations
@@ -13,6 +37,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -87,8 +112,42 @@ def date_parts(date: str) -> list[int]:
     return [int(part) for part in date.split("-")]
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+# line breaks of every kind (CR, LF, U+0085, U+2028, U+2029, VT, FF) and every other control character
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line: each control character (line breaks included) becomes a space, runs of white
+    space one space, and the ends are trimmed."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+FORMULA_STARTS = frozenset("=+-@")  # and their NFKC equivalents: full-width ＝ ＋ － ＠, small ﹦ ﹢ ﹣ ﹫
+
+
+def _starts_formula(text: str) -> bool:
+    if text[:1] in ("\t", "\r"):
+        return True
+    for ch in text:
+        if ch.isspace() or unicodedata.category(ch) == "Cf":  # leading white space, zero-width characters
+            continue
+        return unicodedata.normalize("NFKC", ch)[:1] in FORMULA_STARTS
+    return False
+
+
+def neutralise_formula(text: str) -> str:
+    """``text`` with a ``'`` in front if a spreadsheet would read it as a formula (OWASP's CSV-injection
+    advice): its first character is a tab or a carriage return, or its first character after white space
+    is ``=``, ``+``, ``-``, ``@`` or a full-width or small form of one of them."""
+    return "'" + text if _starts_formula(text) else text
+
+
+def csv_cell(value: object) -> str:
+    """A value as one CSV cell: lists joined by ``LIST_SEPARATOR``, one line, formulas neutralised."""
+    if value is None:
+        return ""
+    text = LIST_SEPARATOR.join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return neutralise_formula(one_line(text))
 
 
 def _label(book: Casebook, code: shortcodes.Shortcode) -> str:
@@ -148,7 +207,7 @@ def fact_items(book: Casebook, base: str) -> list[dict[str, Any]]:
                 {
                     "source": citation.source,
                     "locator": citation.locator,
-                    "excerpt": _one_line(citation.excerpt) if citation.excerpt else None,
+                    "excerpt": one_line(citation.excerpt) if citation.excerpt else None,
                 }
                 for citation in fact.sources
             ],
@@ -167,7 +226,7 @@ def quote_items(book: Casebook, base: str) -> list[dict[str, Any]]:
             "speaker": quote.speaker,
             "speaker_name": book.get(quote.speaker).label,
             "role": quote.role,
-            "text": _one_line(quote.text),  # verbatim: only line breaks are folded
+            "text": one_line(quote.text),  # verbatim: only line breaks are folded
             "said": quote.said,
             "date_precision": precision(quote.said),
             "context": plain(quote.context, book.label_of),
@@ -215,12 +274,7 @@ def _csv(columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                key: LIST_SEPARATOR.join(value) if isinstance(value, list) else ("" if value is None else value)
-                for key, value in row.items()
-            }
-        )
+        writer.writerow({key: csv_cell(value) for key, value in row.items()})
     return buffer.getvalue().encode("utf-8")
 
 
@@ -254,6 +308,8 @@ def _note(book: Casebook, source: Source) -> str:
     return ". ".join(parts)  # no full stop after the last address, which would read as part of it
 
 
+# Braces become text commands, not \{ and \}: BibTeX, biber and pybtex count every brace, escaped or not,
+# so an unbalanced \} in a value would close the field. The only braces left are balanced {} pairs.
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -261,8 +317,8 @@ _BIBTEX_SPECIAL = {
     "$": r"\$",
     "#": r"\#",
     "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
@@ -270,18 +326,40 @@ _BIBTEX_RE = re.compile("|".join(re.escape(ch) for ch in _BIBTEX_SPECIAL))
 
 
 def bibtex_escape(text: str) -> str:
-    return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], _one_line(text))
+    """Any text as the inside of a braced BibTeX value: one line, LaTeX's special characters escaped and
+    braces balanced, so the value cannot end its field or entry, whatever ``text`` holds."""
+    return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], one_line(text))
 
 
-def _bibtex_url(url: str) -> str:
-    # url fields are read verbatim by biblatex and hyperref: only braces and backslashes must not appear raw
-    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+_URL_UNSAFE = re.compile(r"[\\{}%\s\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def bibtex_url(url: str) -> str:
+    """A URL for a biblatex ``url`` field, which biblatex and hyperref read verbatim: braces, backslashes,
+    white space and control characters are percent-encoded (and ``%`` itself, unless it already starts
+    an escape)."""
+
+    def encode(match: re.Match[str]) -> str:
+        ch = match.group(0)
+        if ch == "%" and re.fullmatch(r"[0-9A-Fa-f]{2}", url[match.end() : match.end() + 2]):
+            return ch
+        return "".join(f"%{byte:02X}" for byte in ch.encode("utf-8"))
+
+    return _URL_UNSAFE.sub(encode, url)
+
+
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
+
+
+def bibtex_key(record_id: str) -> str:
+    """A citation key: the id itself (ids are kebab-case), with anything a key may not hold replaced."""
+    return _KEY_UNSAFE.sub("-", record_id) or "-"
 
 
 def _split_name(name: str) -> tuple[str, str] | None:
     """(family, given) of a plain personal name such as 'Loren M. Scolaro'; None when unsure."""
-    words = name.split()
-    if not 2 <= len(words) <= 4 or any(w[0].islower() or w.endswith(",") for w in words):
+    words = one_line(name).split()
+    if not 2 <= len(words) <= 4 or any(w[0].islower() or "," in w or w.lower() == "and" for w in words):
         return None
     return words[-1], " ".join(words[:-1])
 
@@ -309,17 +387,17 @@ def bibtex_entry(book: Casebook, source: Source) -> str:
         fields.append(("organization", "{" + publisher + "}"))
     # ISO 8601, as precise as known (2020, 2020-06 or 2020-06-04); no year/month besides, which biber
     # would report as overwritten
-    fields.append(("date", "{" + source.published + "}"))
-    fields.append(("url", "{" + _bibtex_url(source.url) + "}"))
-    fields.append(("urldate", "{" + source.accessed + "}"))
+    fields.append(("date", "{" + bibtex_escape(source.published) + "}"))
+    fields.append(("url", "{" + bibtex_url(source.url) + "}"))
+    fields.append(("urldate", "{" + bibtex_escape(source.accessed) + "}"))
     fields.append(("note", "{" + bibtex_escape(_note(book, source)) + "}"))
     body = ",\n".join(f"  {name} = {value}" for name, value in fields)
-    return f"@{entry_type}{{{source.id},\n{body}\n}}\n"
+    return f"@{entry_type}{{{bibtex_key(source.id)},\n{body}\n}}\n"
 
 
 def bibtex(book: Casebook, sources: list[Source], version: str) -> bytes:
     header = (
-        f"% Sources of the casebook, version {version.replace('@', '')}, for biblatex (biber).\n"
+        f"% Sources of the casebook, version {one_line(version).replace('@', '')}, for biblatex (biber).\n"
         "% One entry per source; the key is the source id.\n"
     )
     return (header + "\n" + "\n".join(bibtex_entry(book, s) for s in sources)).encode("utf-8")
@@ -358,7 +436,8 @@ def _ris_date(date: str) -> str:
 
 
 def ris_record(book: Casebook, source: Source) -> list[str]:
-    lines = [("TY", SOURCE_TYPES[source.type][2]), ("ID", source.id), ("TI", _one_line(source.title))]
+    """One RIS record: ``TAG  - value`` lines, each value one line, so no value can start a tag of its own."""
+    lines = [("TY", SOURCE_TYPES[source.type][2]), ("ID", source.id), ("TI", source.title)]
     lines += [("AU", ", ".join(split) if (split := _split_name(a)) else a) for a in source.authors]
     if source.type == "press":
         lines.append(("T2", source.publisher))  # the newspaper or site
@@ -370,7 +449,7 @@ def ris_record(book: Casebook, source: Source) -> list[str]:
     lines.append(("LA", source.language))
     lines.append(("N1", _note(book, source)))
     lines.append(("ER", ""))
-    return [f"{tag}  - {value}" for tag, value in lines]
+    return [f"{tag}  - {one_line(value)}" for tag, value in lines]
 
 
 def ris(book: Casebook, sources: list[Source]) -> bytes:

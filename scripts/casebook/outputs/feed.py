@@ -3,10 +3,15 @@
 Educators who teach from a lesson need to know when the facts under it were added or corrected.
 The history comes from ``history.read_log`` (one git call per build); turning it into a page and
 a feed is pure.
+
+Record labels and commit subjects are untrusted text: in the feed they are XML-escaped, and the
+characters XML 1.0 forbids even as references (most C0 controls, U+FFFE, U+FFFF, lone surrogates)
+become spaces (``xml_chars``), so any text yields a well-formed feed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -17,6 +22,14 @@ from casebook.core.urls import page_of, public_url, site_base, with_anchor
 from casebook.outputs.history import Commit, read_log
 
 ACTIONS = {"A": "added", "M": "corrected", "D": "removed", "R": "renamed"}
+
+# what XML 1.0 does not allow in a document (section 2.2, Char), escaped or not
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_chars(text: str) -> str:
+    """``text`` with every character XML 1.0 forbids replaced by a space."""
+    return _NOT_XML.sub(" ", text)
 
 
 @dataclass
@@ -106,7 +119,7 @@ def atom_feed(book: Casebook, changes: list[Change], site_url: str, title: str) 
             f'    <content type="html">{escape("<ul>" + items + "</ul>")}</content>\n'
             "  </entry>\n"
         )
-    return (
+    return xml_chars(
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
         f"  <title>{escape(title)}: what's new</title>\n  <id>{escape(base)}feed.xml</id>\n"
         f'  <link rel="self" href="{escape(base)}feed.xml"/>\n'
