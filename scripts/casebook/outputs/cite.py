@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from casebook.core.markup import literal
 from casebook.core.text import human_date
 from casebook.outputs.exports import bibtex_escape, bibtex_url, one_line
 
@@ -31,6 +32,8 @@ def cite_this_page(title: str, url: str, modified: str, site_name: str) -> str:
         f"  year = {{{year}}},\n  url = {{{bibtex_url(url)}}},\n  note = {{Last updated {bibtex_escape(modified)}}}\n}}"
     )
     fence = _fence(bibtex)
+    # In the APA and Chicago lines the title and site name are Markdown text: written as literals.
+    title, site_name = literal(title), literal(site_name)
     return (
         f'??? quote "Cite this page (last updated {human_date(modified)})"\n\n'
         f"    **APA:** {site_name} contributors. ({year}, {month_name} {day}). *{title}*. {site_name}. <{url}>\n\n"

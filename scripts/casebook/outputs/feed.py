@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 from casebook.core.book import Casebook
 from casebook.core.load import LAYOUT
+from casebook.core.markup import literal
 from casebook.core.urls import page_of, public_url, site_base, with_anchor
 from casebook.outputs.history import Commit, read_log
 
@@ -88,11 +89,13 @@ def updates_page(book: Casebook, changes: list[Change]) -> str:
     if not changes:
         lines.append("*No recorded changes in this build (the history is read from the project's git log).*")
     for change in changes:
-        lines += [f"## {change.date}: {change.message} {{ #change-{change.commit} }}", ""]
+        # A commit subject is written by whoever made the commit: literal text, like record text.
+        lines += [f"## {change.date}: {literal(change.message)} {{ #change-{change.commit} }}", ""]
         counts: dict[str, int] = {}
         for kind, record_id, action in change.records[:50]:
             text, target = _label(book, kind, record_id)
-            lines.append(f"- {action.capitalize()}: " + (f"[{text}]({target})" if target else text))
+            label = literal(text)
+            lines.append(f"- {action.capitalize()}: " + (f"[{label}]({target})" if target else label))
         for kind, _, action in change.records[50:]:
             counts[f"{kind} {action}"] = counts.get(f"{kind} {action}", 0) + 1
         if counts:

@@ -1,0 +1,266 @@
+"""Hostile edits to record text, URLs, page metadata, hand-written pages and commit subjects
+(issue 11, classes 1 to 4): each is refused by `casebook validate` with file:line:column, the
+field and a fix, or it is built into a page where it is inert text that the scanner passes.
+
+The payloads are this file's own, one or more per class; fix the class, not the example."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from casebook.core import markup
+from casebook.outputs.sanitise import clean
+
+from .conftest import mkdocs_build
+from .support.html_scan import scan
+
+FACT = "facts/complaint-unsealed.yml"
+SOURCE = "sources/zoom-2020-12-18-perspective.yml"
+STATEMENT_END = "were unsealed in federal court in Brooklyn."
+
+
+def _replace(root: Path, rel: str, old: str, new: str, *, regex: bool = False) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(old, new, text, count=1, flags=re.MULTILINE) if regex else text.replace(old, new, 1)
+    assert changed != text, f"fixture changed: {old!r} not in {rel}"
+    path.write_text(changed, encoding="utf-8")
+
+
+def _statement(payload: str) -> tuple[str, str, str]:
+    # YAML: the statement is a folded block; the payload goes on its last line.
+    return (FACT, STATEMENT_END, f"{STATEMENT_END} {payload}")
+
+
+def _yaml_quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "\\r").replace("\u202e", "\\u202E") + '"'
+
+
+# id -> (file, old text, new text, regex?, the located error expected: file:line:column: field: problem)
+REFUSED: dict[str, tuple[str, str, str, bool, str]] = {
+    # class 1: URL fields that would break out of a Markdown link or a script element
+    "url-closes-link": (
+        SOURCE,
+        r"^url: .*$",
+        "url: https://www.cnet.com/x)<svg/onload=alert(1)>",
+        True,
+        "url: URL contains '<'",
+    ),
+    "url-quote": (
+        SOURCE,
+        r"^url: .*$",
+        "url: 'https://www.cnet.com/x\"onmouseover=alert(1)'",
+        True,
+        "url: URL contains '\"'",
+    ),
+    "url-brace": (
+        SOURCE,
+        r"^url: .*$",
+        "url: https://www.cnet.com/x{:onclick=alert(1)}",
+        True,
+        "url: URL contains '{'",
+    ),
+    "archive-comment": (
+        SOURCE,
+        r"^archive_url: .*$",
+        "archive_url: https://web.archive.org/web/<!--<script>",
+        True,
+        "archive_url: URL contains '<'",
+    ),
+    # class 2: Markdown features outside the record-text subset
+    "attribute-list": (*_statement("{: onclick=alert(1) }"), False, "statement: an attribute list"),
+    "attribute-id-steal": (*_statement("{ #xinjiang-jin }"), False, "statement: an attribute list"),
+    "image-pixel": (*_statement("![](https://tracker.example/p.png)"), False, "statement: an image is not allowed"),
+    "javascript-link": (
+        *_statement("[x](javascript:alert(1))"),
+        False,
+        "statement: 'javascript:' links are not allowed",
+    ),
+    "data-link": (*_statement("[x](data:text/html,x)"), False, "statement: 'data:' links are not allowed"),
+    "entity-scheme": (*_statement("[x](&#106;avascript:alert(1))"), False, "statement: 'javascript:' links"),
+    "entity-text": (*_statement("&lt;script&gt;"), False, "statement: HTML entities are not allowed"),
+    "raw-html": (*_statement("<img src=x onerror=alert(1)>"), False, "statement: raw HTML is not allowed"),
+    "loose-html": (*_statement("<svg/onload=alert(1)>"), False, "statement: raw HTML is not allowed"),
+    "abbreviation": (
+        *_statement("\n\n\n  *[Zoom]: a tooltip on every page"),
+        False,
+        "statement: an abbreviation definition",
+    ),
+    "admonition": (*_statement('\n\n\n  !!! danger "Official correction"'), False, "statement: an admonition"),
+    "heading": (*_statement("\n\n\n  # Breaking news"), False, "statement: a heading is not allowed"),
+    "footnote": (*_statement("[^1]"), False, "statement: a footnote"),
+    "bidi-override": (
+        "people.yml",
+        "name: Xinjiang Jin",
+        "name: " + _yaml_quoted("Xinjiang \u202eniJ"),
+        False,
+        "name: text contains U+202E RIGHT-TO-LEFT OVERRIDE",
+    ),
+    "carriage-return": (
+        "people.yml",
+        "name: Xinjiang Jin",
+        "name: " + _yaml_quoted("Xinjiang\rJin"),
+        False,
+        "name: text contains U+000D",
+    ),
+    "angle-in-one-line": (
+        "people.yml",
+        "name: Xinjiang Jin",
+        "name: '</title><script>alert(1)</script>'",
+        False,
+        "name: '<' is not allowed in a one-line field",
+    ),
+    "reference-definition": (
+        *_statement("[r]\n\n\n  [r]: javascript:alert(1)"),
+        False,
+        "statement: reference-style link definitions are not allowed",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_hostile_record_text_is_refused_with_its_location(case: str, run, content: Path) -> None:
+    rel, old, new, regex, expected = REFUSED[case]
+    _replace(content, rel, old, new, regex=regex)
+    code, out, err = run("--content", content, "validate")
+    assert code == 1, out + err
+    located = re.search(rf"^content/{re.escape(rel)}:\d+:\d+: {re.escape(expected)}.* \(.+\)$", err, re.MULTILINE)
+    assert located, f"no located error {expected!r} for content/{rel} in:\n{err}"
+
+
+# id -> (hand-written page text, the error expected)
+REFUSED_PAGES = {
+    "raw-html-block": ('<div markdown onmouseover="alert(1)">x</div>\n', "raw HTML is not allowed in pages"),
+    "html-in-admonition": ('!!! note "x"\n\n    <img src=x onerror=alert(1)>\n', "raw HTML is not allowed"),
+    "attribute-handler": ("Text\n{: onclick=alert(1) }\n", "attribute list may set only an id or a class"),
+    "attribute-href": ('[x](a.md){: href="javascript:alert(1)" }\n', "attribute list may set only an id or a class"),
+    "outside-image": ("![](https://tracker.example/p.png)\n", "images must come from this site"),
+    "javascript-link": ("[x](javascript:alert(1))\n", "'javascript:' links are not allowed"),
+    "split-scheme": ("[x](java\nscript:alert(1))\n", "'javascript:' links are not allowed"),
+    "entity": ("Caf&eacute;\n", "HTML entities are not allowed"),
+    "abbreviation": ("*[Zoom]: a different tooltip\n", "abbreviation definitions are not allowed"),
+    "front-matter-title": ('---\ntitle: "</title><script>alert(1)</script>"\n---\n', "front matter title: '<'"),
+    "front-matter-template": ("---\ntemplate: 404.html\n---\n", "front matter key 'template' is not allowed"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED_PAGES)
+def test_hostile_page_is_refused_with_its_location(case: str, run, project: Path) -> None:
+    page = project / "docs" / "about" / "method.md"
+    text, expected = REFUSED_PAGES[case]
+    front = text.startswith("---")
+    page.write_text(
+        text + page.read_text(encoding="utf-8") if front else page.read_text(encoding="utf-8") + "\n" + text
+    )
+    code, out, err = run("--content", project / "content", "validate", "--docs", project / "docs")
+    assert code == 1, out + err
+    assert re.search(rf"^docs/about/method\.md:\d+:\d+: .*{re.escape(expected)}", err, re.MULTILINE), err
+
+
+# ---------------------------------------------------------------- inert on the page
+
+NAME = "Xinjiang Jin { #zoom } *[Zoom]: x !!! danger [y](javascript:alert(1)) `a|b`"
+STATEMENT = "[x](java\n  script:alert(1)) a < b & c | d \\*not emphasis\\* [[fact:x|a](javascript:alert(1)]]"
+QUESTION = 'What is 0;url=https://evil.example" http-equiv="refresh?'
+SOURCE_TITLE = 'Our Perspective" onmouseover="alert(1)'
+DEFINITION = 'A sworn statement" onmouseover="alert(1)'
+COMMIT = "<img src=x onerror=alert(1)> Add *[Zoom]: x"
+DESCRIPTION = 'x" http-equiv="refresh" content="0;url=https://evil.example'
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t"}
+    env |= {"GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin"}
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+@pytest.fixture
+def hostile_site(project: Path, tmp_path: Path) -> Path:
+    content = project / "content"
+    _replace(content, "people.yml", "name: Xinjiang Jin", "name: " + _yaml_quoted(NAME))
+    _replace(content, FACT, STATEMENT_END, f"{STATEMENT_END} {STATEMENT}")
+    _replace(
+        content,
+        "lessons/reading-a-complaint.yml",
+        "  - What is the difference between an allegation and a fact on the record?",
+        "  - " + _yaml_quoted(QUESTION),
+    )
+    _replace(content, SOURCE, "title: Our Perspective on the DOJ Complaint", "title: " + _yaml_quoted(SOURCE_TITLE))
+    _replace(
+        content,
+        "glossary.yml",
+        r"^  definition: A sworn written statement.*$",
+        "  definition: " + _yaml_quoted(DEFINITION),
+        regex=True,
+    )
+    method = project / "docs" / "about" / "method.md"
+    method.write_text(f"---\ndescription: {_yaml_quoted(DESCRIPTION)}\n---\n" + method.read_text(encoding="utf-8"))
+    _git(project, "init", "-q")
+    _git(project, "add", "content")
+    _git(project, "commit", "-qm", COMMIT)
+    site = tmp_path / "site"
+    built = mkdocs_build(project, site)
+    assert built.returncode == 0, built.stderr
+    return site
+
+
+def test_hostile_values_are_inert_on_every_page(hostile_site: Path) -> None:
+    findings = {}
+    for page in sorted(hostile_site.rglob("*.html")):
+        found = scan(page.read_text(encoding="utf-8"))
+        if found:
+            findings[page.relative_to(hostile_site).as_posix()] = found
+    assert findings == {}
+    people = (hostile_site / "case" / "people" / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", people)
+    assert "{ #zoom } *[Zoom]: x !!! danger [y](javascript:alert(1))" in text.replace("&amp;", "&")
+    updates = (hostile_site / "updates" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in updates
+    method = (hostile_site / "about" / "method" / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh"' not in method
+    lesson = (hostile_site / "lessons" / "reading-a-complaint" / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh"' not in lesson
+
+
+# ---------------------------------------------------------------- the two layers, directly
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x {: onclick=alert(1) }",
+        "*[Zoom]: x",
+        '!!! danger "x"',
+        "[[fact:a|x](javascript:alert(1)]]",
+        "<svg/onload=alert(1)>",
+        "- # heading\n- `code` | pipe",
+        "2020-06-04 1. not a list \\",
+    ],
+)
+def test_rebuilt_record_text_is_literal_for_python_markdown(text: str) -> None:
+    import markdown
+
+    md = markdown.Markdown(
+        extensions=["abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables"]
+    )
+    html = md.convert(markup.to_markdown(text, lambda code: "CITE"))
+    assert not re.search(r"<(?!/?(p|ul|li|code|em|strong)>)[a-z]", html), html
+    assert scan(f"<html><body>{html}</body></html>") == {}
+
+
+def test_allowlist_removes_what_the_site_never_emits() -> None:
+    hostile = (
+        '<p onclick="x">a</p><script>alert(1)</script><style>p{}</style><img src="https://t.example/p.png">'
+        '<a href="javascript:alert(1)">b</a><iframe src="https://e.example"></iframe>'
+        '<meta http-equiv="refresh" content="0;url=https://e.example"><td style="background:url(x)">c</td>'
+    )
+    cleaned = clean(hostile)
+    assert scan(f"<html><body>{cleaned}</body></html>") == {}
+    for gone in ("onclick", "<script", "alert(1)</", "<style", "tracker", "javascript:", "<iframe", "<meta", "url("):
+        assert gone not in cleaned, gone
+    kept = '<p class="cb-x" id="a">t <a href="../b/#c" title="t">l</a> <abbr title="d">A</abbr></p>'
+    assert clean(kept) == kept
