@@ -112,15 +112,22 @@ class Problem:
     line: int = 1
 
 
+class _Parser(MarkdownIt):
+    """CommonMark with raw HTML tokenised (so it can be refused), every link kept as a token whatever
+    its scheme (so it can be checked and reported here), and hrefs kept as written."""
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+    def normalizeLink(self, url: str) -> str:
+        return url
+
+
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True})
-    # Keep entities and escapes as their own tokens (text_join would merge them into text).
-    md.disable("text_join")
-    # Every link becomes a token, whatever its scheme, so it can be checked and reported here;
-    # and the href is kept as written, so the check sees what the contributor wrote.
-    md.validateLink = lambda url: True
-    md.normalizeLink = lambda url: url
+def parser() -> MarkdownIt:
+    """The CommonMark parser that record text and hand-written pages are checked with."""
+    md = _Parser("commonmark", {"html": True})
+    md.disable("text_join")  # keep entities and escapes as their own tokens
     return md
 
 
@@ -170,7 +177,7 @@ def _with_placeholders(text: str) -> tuple[str, list[shortcodes.Shortcode]]:
 
 def _parse(text: str) -> tuple[list[Token], dict[str, object]]:
     env: dict[str, object] = {}
-    return _parser().parse(text, env), env
+    return parser().parse(text, env), env
 
 
 def check(text: str) -> Problem | None:

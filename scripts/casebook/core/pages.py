@@ -23,7 +23,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from casebook.core import markup
@@ -45,17 +44,6 @@ class PageProblem:
     line: int  # 1-based, in the page file
     message: str
     fix: str
-
-
-def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True})
-    md.disable("text_join")
-    md.validateLink = lambda url: True
-    md.normalizeLink = lambda url: url
-    return md
-
-
-_MD = _parser()
 
 
 def _link_problem(href: str) -> str | None:
@@ -119,7 +107,7 @@ def _check_markdown(text: str, offset: int) -> Iterator[PageProblem]:
         yield PageProblem(problem.line + offset, problem.message, problem.fix)
         return
     env: dict[str, object] = {}
-    tokens = _MD.parse(text, env)
+    tokens = markup.parser().parse(text, env)
     references = env.get("references")
     if isinstance(references, dict):
         for label, ref in references.items():
