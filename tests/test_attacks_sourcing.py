@@ -3,6 +3,10 @@ field and problem. Every payload would pass if the rule it targets were removed.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,6 +14,10 @@ import pytest
 from casebook.core import hosts, rules
 from casebook.core.errors import ContentError
 from casebook.core.validate import build_case
+from casebook.net import verify_sources as drift
+from casebook.net.runner import SourceRef
+
+from .support.servers import LocalServer, refused_url
 
 DOJ = "sources/doj-2020-12-18-release.yml"
 ZOOM = "sources/zoom-2020-12-18-perspective.yml"
@@ -293,3 +301,121 @@ def test_the_limits_are_the_documented_ones() -> None:
     contributing = " ".join((Path(__file__).parent.parent / ".github" / "CONTRIBUTING.md").read_text().split())
     for phrase in ("at least 3 words", "6 CJK characters", "150 words", "official-hosts.yml"):
         assert phrase in contributing
+
+
+# ---------------------------------------------------------------- pull requests verify the sources they change
+
+
+def _git(repo: Path, *args: str) -> None:
+    env = {
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(repo),
+        "PATH": os.environ.get("PATH", ""),
+    }
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
+
+
+def _repo(tmp_path: Path) -> Path:
+    """A git repo whose branch `pr` changes sources a (committed), c (its snapshot, uncommitted) and
+    adds d (untracked), while `main` moves on and changes b after the branch point."""
+    repo = tmp_path / "repo"
+    sources = repo / "content" / "sources"
+    (sources / "snapshots").mkdir(parents=True)
+    for name in "abc":
+        (sources / f"{name}.yml").write_text(f"id: {name}\n", encoding="utf-8")
+    (sources / "snapshots" / "c.txt").write_text("snapshot\n", encoding="utf-8")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base")
+    _git(repo, "checkout", "-q", "-b", "pr")
+    (sources / "a.yml").write_text("id: a\nnote: edited\n", encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "edit a")
+    _git(repo, "checkout", "-q", "main")
+    (sources / "b.yml").write_text("id: b\nnote: edited on main\n", encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "edit b on main")
+    _git(repo, "checkout", "-q", "pr")
+    (sources / "snapshots" / "c.txt").write_text("snapshot, edited\n", encoding="utf-8")
+    (sources / "d.yml").write_text("id: d\n", encoding="utf-8")
+    return repo
+
+
+def _files(repo: Path) -> dict[str, list[Path]]:
+    sources = repo / "content" / "sources"
+    return {
+        "a": [sources / "a.yml"],
+        "b": [sources / "b.yml"],
+        "c": [sources / "c.yml", sources / "snapshots" / "c.txt"],
+        "d": [sources / "d.yml"],
+    }
+
+
+def test_changed_since_selects_the_sources_a_branch_changes(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    refs = [SourceRef(i, f"https://example.org/{i}", f"https://example.org/{i}") for i in "abcd"]
+    changed = drift.changed_files("main", repo / "content")
+    picked = drift.select(refs, changed=changed, files=_files(repo))
+    assert [s.id for s in picked] == ["a", "c", "d"]  # not b: main changed it after the branch point
+    assert [s.id for s in drift.select(refs, ids=["b"])] == ["b"]
+
+
+def test_changed_since_checks_only_those_sources(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    with LocalServer() as server:
+        page = "<html><body><p>The changed source says this.</p></body></html>"
+        refs = [
+            SourceRef(i, server.add(f"/{i}", body=page), server.add(f"/{i}/archive", body=page), ("says this",))
+            for i in "abcd"
+        ]
+        code = drift.main(
+            refs,
+            out_dir=tmp_path / "out",
+            cache_file=tmp_path / "cache.json",
+            changed_since="main",
+            files=_files(repo),
+            repo=repo,
+            delay=0.0,
+            timeout=2.0,
+            quiet=True,
+        )
+        assert code == 0
+        assert [server.count(f"/{i}") for i in "abcd"] == [1, 0, 1, 1]
+    report = json.loads((tmp_path / "out" / drift.REPORT_JSON).read_text(encoding="utf-8"))
+    assert [v["source"] for v in report["sources"]] == ["a", "c", "d"]
+
+
+def test_nothing_changed_fetches_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = _repo(tmp_path)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "the rest")
+    refs = [SourceRef("a", refused_url("/a"), refused_url("/a/archive"), ("says this",))]
+    code = drift.main(refs, out_dir=tmp_path / "out", cache_file=tmp_path / "c.json", changed_since="HEAD", repo=repo)
+    assert code == 0 and "no source changed since HEAD to check" in capsys.readouterr().out
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bad_selection_stops_before_the_network(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    refs = [SourceRef("a", refused_url("/a"), refused_url("/a/archive"), ("says this",))]
+    out = tmp_path / "out"
+    assert drift.main(refs, out_dir=out, cache_file=tmp_path / "c.json", only=["nope"]) == 2
+    assert "unknown source id(s): nope" in capsys.readouterr().err
+    assert (
+        drift.main(refs, out_dir=out, cache_file=tmp_path / "c.json", changed_since="no-such-ref", repo=tmp_path) == 2
+    )
+    assert "git" in capsys.readouterr().err and not out.exists()
+
+
+def test_cli_verify_sources_changed_since(project: Path, run: Callable[..., tuple[int, str, str]]) -> None:
+    """The CLI maps each source to its file; with nothing changed it reads no page (the seed's URLs are real
+    hosts, so only runs that stop before the network are made here)."""
+    _git(project, "init", "-q", "-b", "main")
+    _git(project, "add", ".")
+    _git(project, "commit", "-q", "-m", "seed")
+    content = project / "content"
+    code, out, _ = run("--content", content, "verify-sources", "--changed-since", "HEAD", "--out", project / "out")
+    assert code == 0 and "no source changed since HEAD to check" in out
+    code, _, err = run("--content", content, "verify-sources", "--source", "doj-2020-12-18-releas")
+    assert code == 2 and "unknown source id(s): doj-2020-12-18-releas" in err

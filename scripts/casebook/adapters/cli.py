@@ -118,7 +118,21 @@ def cmd_verify_sources(args: argparse.Namespace) -> int:
     from casebook.net import verify_sources
 
     book = build_case(args.content)
-    return verify_sources.main(book.of_kind(Source), out_dir=args.out, cache_file=args.cache, **_network_options(args))
+    sources = book.of_kind(Source)
+    files = {
+        s.id: [book.origins[s.id].abs_path, *([book.content_dir / s.snapshot.file] if s.snapshot else [])]
+        for s in sources
+    }
+    return verify_sources.main(
+        sources,
+        out_dir=args.out,
+        cache_file=args.cache,
+        only=args.only,
+        changed_since=args.changed_since,
+        files=files,
+        repo=args.content,
+        **_network_options(args),
+    )
 
 
 def _add_network_arguments(parser: argparse.ArgumentParser) -> None:
@@ -153,6 +167,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_network_arguments(links)
     drift = sub.add_parser("verify-sources", help="confirm each registered excerpt still appears in its source")
     _add_network_arguments(drift)
+    drift.add_argument(
+        "--source", dest="only", action="append", default=[], metavar="ID", help="check this source only (repeatable)"
+    )
+    drift.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="check only the sources whose files changed since the merge base with this git ref, for example "
+        "origin/main (uncommitted changes count)",
+    )
     return parser
 
 

@@ -4,6 +4,9 @@ Pages are compared as visible text after ``normalise_text``, so typography (curl
 spaces, ellipses, markup splitting a sentence) never counts as a change; only wording does. A page
 that cannot be fetched is ``unreachable`` and does not fail the run: network trouble must never
 look like a source that changed under us.
+
+A run may be narrowed to some sources (``select``): named ones, or those whose files changed since
+a git ref, so that a pull request checks the sources it adds or edits against their live pages.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import codecs
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
@@ -24,7 +29,17 @@ from casebook.core.text import quote_segments
 from casebook.core.textnorm import normalise_text
 from casebook.net.client import Fetcher, FetchError, Response
 from casebook.net.markdown import md_head, md_table, md_text
-from casebook.net.runner import NetworkCommand, NetworkOptions, Progress, SourceLike, SourceRef, run, tally
+from casebook.net.runner import (
+    EXIT_ERROR,
+    EXIT_OK,
+    NetworkCommand,
+    NetworkOptions,
+    Progress,
+    SourceLike,
+    SourceRef,
+    run,
+    tally,
+)
 
 Verdict = Literal["verified", "changed", "unreachable", "no-excerpts"]
 VERDICTS: tuple[Verdict, ...] = ("changed", "unreachable", "verified", "no-excerpts")
@@ -499,12 +514,89 @@ class SourcesCommand(
         return 1 if report["summary"]["changed"] else 0
 
 
-def main(sources: Sequence[SourceLike], *, out_dir: Path, cache_file: Path, **settings: Any) -> int:
+# ---------------------------------------------------------------- which sources to check
+
+
+class SelectionError(Exception):
+    """The sources to check could not be worked out (an unknown id, a git failure)."""
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
+    except OSError as error:
+        raise SelectionError(f"git could not run: {error}") from error
+    if done.returncode != 0:
+        raise SelectionError(f"git {' '.join(args)} failed: {done.stderr.strip() or done.returncode}")
+    return done.stdout
+
+
+def changed_files(ref: str, repo: Path) -> set[Path]:
+    """Every file that differs from the merge base of ``ref`` and HEAD, resolved: committed on this
+    branch, staged, unstaged or new (untracked, unless ignored). A pull request's changes are those
+    since the merge base with its base branch (``origin/main``), not since that branch's tip."""
+    top = Path(_git(repo, "rev-parse", "--show-toplevel").strip())
+    base = _git(repo, "merge-base", ref, "HEAD").strip()
+    names = _git(repo, "diff", "--name-only", "--no-renames", "-z", base).split("\0")
+    names += _git(top, "ls-files", "--others", "--exclude-standard", "-z").split("\0")  # paths from the top
+    return {(top / name).resolve() for name in names if name}
+
+
+def select(
+    sources: Sequence[SourceLike],
+    *,
+    ids: Sequence[str] = (),
+    changed: set[Path] | None = None,
+    files: Mapping[str, Sequence[Path]] | None = None,
+) -> list[SourceLike]:
+    """The sources named in ``ids``, plus those one of whose ``files`` (by source id: its record and
+    its snapshot) is in ``changed``; in the order of ``sources``. An unknown id is an error."""
+    known = {source.id for source in sources}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise SelectionError(f"unknown source id(s): {', '.join(unknown)}")
+    touched = {p.resolve() for p in changed or ()}
+    wanted = set(ids)
+    for source in sources:
+        if any(path.resolve() in touched for path in (files or {}).get(source.id, ())):
+            wanted.add(source.id)
+    return [source for source in sources if source.id in wanted]
+
+
+def main(
+    sources: Sequence[SourceLike],
+    *,
+    out_dir: Path,
+    cache_file: Path,
+    only: Sequence[str] = (),
+    changed_since: str | None = None,
+    files: Mapping[str, Sequence[Path]] | None = None,
+    repo: Path = Path("."),
+    **settings: Any,
+) -> int:
     """Check every source's excerpts against its page; write ``sources-report.{md,json}``; return the exit code.
 
     Arguments and exit codes as for ``casebook.net.runner.run`` (options: ``NetworkOptions``). A
     verdict is reused from the cache unless the source's URLs or excerpts changed; unreachable
     verdicts are never cached. Returns 1 when any source is ``changed``; unreachable sources are
     reported but return 0.
+
+    ``only`` (source ids) and ``changed_since`` (a git ref; ``files`` maps each source id to the
+    files it is made of, ``repo`` is a folder in the git work tree) narrow the run to those sources
+    (see ``select``); when that leaves none, nothing is fetched and the exit code is 0. A selection
+    that cannot be made (an unknown id, a git error) returns 2.
     """
+    if only or changed_since is not None:
+        try:
+            changed = changed_files(changed_since, repo) if changed_since is not None else None
+            sources = select(sources, ids=only, changed=changed, files=files)
+        except SelectionError as error:
+            print(f"verify-sources: {error}", file=sys.stderr)
+            return EXIT_ERROR
+        if not sources:
+            since = f" changed since {changed_since}" if changed_since is not None else ""
+            print(f"verify-sources: no source{since} to check")
+            return EXIT_OK
+        if not settings.get("quiet"):
+            print(f"verify-sources: checking {len(sources)} source(s): {', '.join(s.id for s in sources)}")
     return run(SourcesCommand(), sources, out_dir=out_dir, cache_file=cache_file, **settings)
