@@ -23,7 +23,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+# The project measured: this checkout, or another one (for a before/after comparison in one run).
+ROOT = Path(os.environ.get("CASEBOOK_BENCH_ROOT") or Path(__file__).resolve().parents[2]).resolve()
 
 
 def _bare_parse(content: Path) -> None:
@@ -98,33 +99,30 @@ def bench_pipeline(sizes: list[int], repeats: int) -> list[dict[str, object]]:
 def _static_project(dest: Path) -> None:
     """The real site as plain files on disk: what the plugin feeds MkDocs (pages, data files), plugin removed.
 
-    The plugin's own preparation (on_config) produces the pages, so both builds get the same Markdown;
-    what remains is the plugin's per-page work (citations in docs pages, abbreviations, head tags).
+    The plugin's own preparation (on_config, ``build_site``) produces the pages, so both builds get the
+    same Markdown; what remains is the plugin's per-page work (the HTML allowlist, head tags).
     """
     from mkdocs.config import load_config
-
-    from casebook.render.writer import PageWriter
 
     config = load_config(str(ROOT / "mkdocs.yml"))
     plugin = config.plugins["casebook"]
     plugin.on_config(config)
-    book = plugin.book
+    site = plugin.site
     shutil.copytree(ROOT / "docs", dest / "docs")
     shutil.copytree(ROOT / "scripts" / "casebook" / "theme", dest / "scripts" / "casebook" / "theme")
-    abbr = "\n\n" + plugin.abbreviations + "\n" if plugin.abbreviations else ""
-    for page in (dest / "docs").rglob("*.md"):
-        writer = PageWriter(book, page.relative_to(dest / "docs").as_posix(), None)
-        text = writer.md(page.read_text(encoding="utf-8"))
-        notes = writer.footnotes()
-        page.write_text(text + ("\n\n" + notes if notes else "") + abbr, encoding="utf-8")
-    extra: dict[str, str | bytes] = {**plugin.pages, **plugin.exports, "feed.xml": plugin.feed}
-    for rel, content in extra.items():
+    trusted = getattr(site, "trusted_html", {})  # pictures the plugin puts in after the allowlist
+    for path, page in site.pages.items():
+        source = dest / "docs" / path
+        markdown = page.markdown if page.markdown is not None else source.read_text(encoding="utf-8")
+        text = site.page_markdown(path, markdown)
+        for slot, html in trusted.items():
+            text = text.replace(slot, html)
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_text(text, encoding="utf-8")
+    for rel, data in site.files.items():
         target = dest / "docs" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content + (abbr if rel.endswith(".md") else ""), encoding="utf-8")
+        target.write_bytes(data)
     text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     text = text.replace("  - casebook:\n      content_dir: content\n", "")
     text = text.replace("watch:\n  - content\n", "")
