@@ -145,6 +145,12 @@ REFUSED_PAGES = {
     "abbreviation": ("*[Zoom]: a different tooltip\n", "abbreviation definitions are not allowed"),
     "front-matter-title": ('---\ntitle: "</title><script>alert(1)</script>"\n---\n', "front matter title: '<'"),
     "front-matter-template": ("---\ntemplate: 404.html\n---\n", "front matter key 'template' is not allowed"),
+    "stolen-heading-id": (
+        "## Mine { #every-statement-is-a-record }\n",
+        "heading id 'every-statement-is-a-record' is already",
+    ),
+    "same-heading-twice": ("## Every statement is a record\n", "heading id 'every-statement-is-a-record' is already"),
+    "paragraph-id": ("A paragraph\n{ #every-statement-is-a-record }\n", "only a heading may set an id"),
 }
 
 
@@ -264,3 +270,13 @@ def test_allowlist_removes_what_the_site_never_emits() -> None:
         assert gone not in cleaned, gone
     kept = '<p class="cb-x" id="a">t <a href="../b/#c" title="t">l</a> <abbr title="d">A</abbr></p>'
     assert clean(kept) == kept
+
+
+def test_an_id_used_twice_fails_the_build_naming_the_page(project: Path, tmp_path: Path) -> None:
+    """What the page rules cannot see (two ids made by Markdown itself) the build refuses."""
+    from casebook.site import Site
+
+    site = Site.__new__(Site)
+    site.pages, site.trusted_html = {}, {}
+    with pytest.raises(ValueError, match=re.escape("id 'x' is used twice on a.md")):
+        site.content_html("a.md", '<h2 id="x">a</h2><p id="x">b</p>')

@@ -50,7 +50,7 @@ from casebook.outputs.exports import downloads_context, export_files
 from casebook.outputs.feed import atom_feed, content_changes, updates_page
 from casebook.outputs.history import Commit, last_changed, read_log, updated
 from casebook.outputs.jsonld import JsonLd
-from casebook.outputs.sanitise import clean
+from casebook.outputs.sanitise import clean, duplicate_ids
 from casebook.render.markdown import abbreviations, expand_page, render_template
 from casebook.render.timeline_svg import timeline_svg
 from casebook.render.writer import PageWriter
@@ -119,10 +119,16 @@ class Site:
             markdown += "\n\n" + self.abbreviations + "\n"
         return markdown
 
-    def content_html(self, html: str) -> str:
+    def content_html(self, path: str, html: str) -> str:
         """A page's content HTML as published: through the allowlist (``outputs.sanitise``), then
-        the site's own pictures put in for their placeholders."""
+        the site's own pictures put in for their placeholders. An id used twice on the page (an
+        ``{ #id }`` that takes another element's permalink) is an error naming the page."""
         html = clean(html)
+        repeated = duplicate_ids(html)
+        if repeated:
+            page = self.pages.get(path)
+            where = page.edit if page is not None and page.edit else f"the page {path}"
+            raise ValueError(f"{where}: id '{repeated[0]}' is used twice on {path} (give one of them another id)")
         for slot, trusted in self.trusted_html.items():
             if slot in html:
                 html = html.replace(slot, trusted)

@@ -109,7 +109,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.site is not None
-        return self.site.content_html(html)
+        try:
+            return self.site.content_html(page.file.src_uri, html)
+        except ValueError as error:
+            raise PluginError(f"casebook: {error}") from None
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Any

@@ -23,9 +23,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
+from markdown.extensions.toc import slugify  # type: ignore[import-untyped]  # the slug Python-Markdown gives a heading
 from markdown_it.token import Token
 
-from casebook.core import markup
+from casebook.core import markup, shortcodes
 
 FRONT_MATTER_KEYS = ("title", "description", "hide", "search")
 
@@ -36,6 +37,7 @@ _ABBREVIATION = re.compile(r"(?m)^[ \t]*\*\[")
 # Python-Markdown reads '<' + a letter as the start of raw HTML more loosely than CommonMark does
 # ('<svg/onload=…>' is text to one and a tag to the other), so text may not hold one at all.
 _SPLIT_TARGET = re.compile(r"\]\(<?([^)>]*)")
+_HEADING_ATTRS = re.compile(r"\{:?([^{}\n]*)\}\s*$")
 _LOOSE_HTML = re.compile(r"<(?!https://)[A-Za-z!?/]")
 
 
@@ -101,7 +103,8 @@ def _check_front_matter(block: str) -> Iterator[PageProblem]:
                 yield PageProblem(line_of(key), f"front matter {key}: {problem.message}", problem.fix or "write text")
 
 
-def _check_markdown(text: str, offset: int) -> Iterator[PageProblem]:
+def _check_markdown(text: str, offset: int, ids: dict[str, int] | None = None) -> Iterator[PageProblem]:
+    ids = {} if ids is None else ids  # heading id -> its line, across the page
     problem = markup.check_chars(text)
     if problem is not None:
         yield PageProblem(problem.line + offset, problem.message, problem.fix)
@@ -117,19 +120,44 @@ def _check_markdown(text: str, offset: int) -> Iterator[PageProblem]:
                 yield PageProblem(
                     line + offset, f"link definition [{label.lower()}]: {why}", "link to an https:// page"
                 )
+    previous = ""
     for token in tokens:
         line = (token.map[0] if token.map else 0) + 1 + offset
         if token.type == "html_block":
             yield PageProblem(line, "raw HTML is not allowed in pages", "write Markdown; use an admonition for a box")
         elif token.type == "code_block":
             # An admonition's or footnote's body, to CommonMark: check it as Markdown too.
-            yield from _check_markdown(token.content, line - 1)
+            yield from _check_markdown(token.content, line - 1, ids)
         elif token.type == "inline":
-            yield from _check_inline(token.children or [], line)
+            heading = previous == "heading_open"
+            yield from _check_inline(token.children or [], line, heading=heading)
             yield from _check_split_links(token.content, line)
+            if heading:
+                yield from _check_heading_id(token.content, line, ids)
+        previous = token.type
 
 
-def _check_inline(children: list[Token], line: int) -> Iterator[PageProblem]:
+def _check_heading_id(content: str, line: int, ids: dict[str, int]) -> Iterator[PageProblem]:
+    """A heading's id is its permalink, so no two headings of a page may share one: Python-Markdown
+    would quietly renumber the later one, and a link made to it would land on the other."""
+    explicit = _HEADING_ATTRS.search(content)
+    given = [item[1:] for item in explicit.group(1).split() if item.startswith("#")] if explicit else []
+    if given:
+        heading_id = given[0]
+    else:
+        words = shortcodes.replace(content, lambda code: code.text or "")
+        heading_id = slugify(re.sub(r"[*_`]|\]\([^)]*\)|\[", "", words), "-")
+    if heading_id in ids:
+        yield PageProblem(
+            line,
+            f"heading id '{heading_id}' is already the id of the heading on line {ids[heading_id]}",
+            "give one of the two headings another id: ## Title { #another-id }",
+        )
+    else:
+        ids[heading_id] = line
+
+
+def _check_inline(children: list[Token], line: int, *, heading: bool) -> Iterator[PageProblem]:
     for child in children:
         kind = child.type
         if kind == "html_inline":
@@ -147,7 +175,7 @@ def _check_inline(children: list[Token], line: int) -> Iterator[PageProblem]:
                     line, f"images must come from this site, not '{src[:40]}'", "store it in docs/assets/"
                 )
         elif kind == "text":
-            yield from _check_text(child.content, line)
+            yield from _check_text(child.content, line, heading=heading)
 
 
 def _check_split_links(content: str, line: int) -> Iterator[PageProblem]:
@@ -161,7 +189,7 @@ def _check_split_links(content: str, line: int) -> Iterator[PageProblem]:
             yield PageProblem(line, why, "link to an https:// page or a page of this site")
 
 
-def _check_text(text: str, line: int) -> Iterator[PageProblem]:
+def _check_text(text: str, line: int, *, heading: bool) -> Iterator[PageProblem]:
     if _LOOSE_HTML.search(text):
         yield PageProblem(line, "raw HTML is not allowed in pages", "write Markdown; '<' before a letter starts HTML")
     if _ABBREVIATION.search(text):
@@ -175,3 +203,5 @@ def _check_text(text: str, line: int) -> Iterator[PageProblem]:
                 f"attribute list may set only an id or a class, not '{bad[0][:30]}'",
                 "write { #id } or { .class }",
             )
+        elif not heading and any(item.startswith("#") for item in items):
+            yield PageProblem(line, "only a heading may set an id ({ #id })", "remove the id, or put it on a heading")

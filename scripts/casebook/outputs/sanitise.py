@@ -15,6 +15,8 @@ the input), and the picture replaces it after cleaning.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from functools import lru_cache
 
 import nh3
@@ -66,3 +68,12 @@ def _cleaner() -> nh3.Cleaner:
 def clean(html: str) -> str:
     """``html`` with everything outside the allowlist removed (tags kept as text where harmless)."""
     return _cleaner().clean(html)
+
+
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+def duplicate_ids(html: str) -> list[str]:
+    """The ids used more than once in ``html`` (as nh3 writes it: double-quoted attributes)."""
+    counts = Counter(_ID.findall(html))
+    return [value for value, count in counts.items() if count > 1]
