@@ -53,7 +53,8 @@ def generate(out: Path, facts: int, seed: int = 7) -> None:
     excerpts: dict[str, list[str]] = {}
     for s in range(n_sources):
         sid = f"source-{s:05d}"
-        excerpts[sid] = [_sentence(rng, 14) for _ in range(20)]
+        # 10 excerpts of 14 words: 140 copyrighted words, under the 150-word cap per source
+        excerpts[sid] = [_sentence(rng, 14) for _ in range(10)]
         body = "".join(f"  - {e}\n" for e in excerpts[sid])
         (out / "sources" / f"{sid}.yml").write_text(
             f"id: {sid}\ntitle: Synthetic source {s}\npublisher: Synthetic Publisher\ntype: press\n"
