@@ -132,7 +132,7 @@ def test_fact_is_an_anchor_with_footnoted_citation(pages: dict[str, str]) -> Non
     )
     assert "](../sources.md#doj-2020-12-18-release), 18 December 2020, first paragraph." in note
     assert "A complaint and arrest warrant were unsealed today in federal court in Brooklyn" in note  # the excerpt
-    assert "[Edit](https://example.org/edit/main/content/facts/complaint-unsealed.yml" in facts
+    assert "[Edit](<https://example.org/edit/main/content/facts/complaint-unsealed.yml>" in facts
 
 
 def test_every_footnote_reference_has_its_definition(pages: dict[str, str]) -> None:

@@ -65,10 +65,10 @@ _BLOCK_NAMES = {
     ),
     "fence": ("a fenced code block", "use `code` inline"),
     "hr": ("a horizontal rule", "remove it"),
-    "html_block": ("raw HTML", "write Markdown: *emphasis*, **strong**, [text](https://…)"),
+    "html_block": ("raw HTML", "write Markdown; link with [text](https://…)"),
 }
 _INLINE_NAMES = {
-    "html_inline": ("raw HTML", "write Markdown: *emphasis*, **strong**, [text](https://…)"),
+    "html_inline": ("raw HTML", "write Markdown; link with [text](https://…)"),
     "image": ("an image", "records cannot show images; link to the page instead: [text](https://…)"),
 }
 
@@ -82,19 +82,19 @@ _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 _FOREIGN_SYNTAX = (
     # CommonMark does not read '<svg/onload=…>' as HTML, but a browser would: the renderer writes
     # it as text, and the contributor learns why it does not work.
-    (re.compile(r"<(?!https://)[A-Za-z!?/]"), "raw HTML", "write Markdown: *emphasis*, **strong**, [text](https://…)"),
+    (re.compile(r"<(?!https://)[A-Za-z!?/]"), "raw HTML", "write Markdown; link with [text](https://…)"),
     (
         re.compile(r"\{\s*[:#.]"),
-        "an attribute list ('{: …}', '{ #id }')",
+        "an attribute list",
         "remove it; records cannot set HTML attributes",
     ),
     (
         re.compile(r"(?m)^[ \t]*\*\["),
-        "an abbreviation definition ('*[…]: …')",
+        "an abbreviation definition",
         "define terms in content/glossary.yml",
     ),
-    (re.compile(r"(?m)^[ \t]*(?:!!!|\?\?\?|///)"), "an admonition ('!!!', '???')", "write the text as a sentence"),
-    (re.compile(r"\[\^"), "a footnote ('[^…]')", "cite a record with [[fact:id]] or [[source:id]]"),
+    (re.compile(r"(?m)^[ \t]*(?:!!!|\?\?\?|///)"), "an admonition", "write the text as a sentence"),
+    (re.compile(r"\[\^"), "a footnote", "cite a record with [[fact:id]] or [[source:id]]"),
 )
 
 _PLACEHOLDER = re.compile("\ue000([0-9]+)\ue001")
@@ -133,6 +133,8 @@ def parser() -> MarkdownIt:
 
 def _snippet(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
+    if text.startswith("<") and ">" in text[:limit]:
+        return text[: text.index(">") + 1]  # the tag itself
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -188,7 +190,11 @@ def check(text: str) -> Problem | None:
     for pattern, what, fix in _FOREIGN_SYNTAX:
         found = pattern.search(text)
         if found is not None:
-            return Problem(f"{what} is not allowed in record text", fix, text.count("\n", 0, found.start()) + 1)
+            return Problem(
+                f"{what} is not allowed ('{_snippet(text[found.start() :], 30)}')",
+                fix,
+                text.count("\n", 0, found.start()) + 1,
+            )
     prepared, _ = _with_placeholders(text)
     tokens, env = _parse(prepared)
     references = env.get("references")
@@ -220,7 +226,7 @@ def _check_inline(children: list[Token], line: int) -> Problem | None:
             continue  # a backslash escape: a literal character
         if kind in _INLINE_NAMES:
             what, fix = _INLINE_NAMES[kind]
-            return Problem(f"{what} is not allowed in record text ('{_snippet(child.content)}')", fix, line)
+            return Problem(f"{what} is not allowed ('{_snippet(child.content)}')", fix, line)
         if kind == "link_open":
             href = str(child.attrs.get("href", ""))
             problem = url_problem(href)

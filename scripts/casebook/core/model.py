@@ -137,7 +137,9 @@ def _check_url(value: str) -> str:
 
 
 HttpsUrl = Annotated[
-    str, AfterValidator(_check_url), Field(json_schema_extra={"pattern": "^https://", "format": "uri"})
+    str,
+    AfterValidator(_check_url),
+    Field(json_schema_extra={"pattern": r"^https://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$", "format": "uri"}),
 ]
 
 
@@ -170,7 +172,7 @@ def _check_plain(value: str) -> str:
     return value.strip()
 
 
-Plain = Annotated[str, AfterValidator(_check_plain), Field(json_schema_extra={"pattern": "^[^\n]*$"})]
+Plain = Annotated[str, AfterValidator(_check_plain), Field(json_schema_extra={"pattern": "^[^\n\r<>]*$"})]
 """One line of text (titles, names, labels)."""
 
 
