@@ -186,7 +186,11 @@ def test_unknown_field_suggests_nearest(run, content: Path) -> None:
 
 def test_file_outside_layout(run, content: Path) -> None:
     _write(content, "facts/extra.yaml", "id: x\n")
-    _fails(run, content, "content/facts/extra.yaml: (file): file is not part of the content layout (rename it to .yml)")
+    _fails(
+        run,
+        content,
+        "content/facts/extra.yaml: (file): file is not part of the content layout (rename it to extra.yml)",
+    )
 
 
 def test_all_errors_of_a_run_are_reported_together(run, content: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casebook.core.load import parse_yaml, read_text
+from casebook.core.load import MAX_FILE_BYTES, parse_yaml, read_text
 from casebook.core.locate import position
 
 
@@ -38,3 +38,25 @@ def test_position_of_nested_values(tmp_path: Path) -> None:
     assert position(path, (0, "sources", 0, "excerpt")) == (4, 16)
     assert position(path, (0, "sources", 0, "excerpt"), at_key=True) == (4, 7)
     assert position(path, (0, "missing")) == (1, 3)
+
+
+def test_read_text_refuses_a_link_and_an_oversized_file(tmp_path: Path) -> None:
+    target = tmp_path / "target.yml"
+    target.write_text("id: x\n", encoding="utf-8")
+    link = tmp_path / "link.yml"
+    link.symlink_to(target)
+    text, problem = read_text(link, "content/link.yml")
+    assert text is None and problem is not None and problem.problem == "is a symbolic link"
+    big = tmp_path / "big.yml"
+    big.write_bytes(b"a: b\n" * (MAX_FILE_BYTES // 5 + 1))
+    text, problem = read_text(big, "content/big.yml")
+    assert text is None and problem is not None and "over the 1,000,000-byte limit" in problem.problem
+
+
+def test_positions_are_never_looked_up_through_a_link(tmp_path: Path) -> None:
+    target = tmp_path / "target.yml"
+    target.write_text("- id: a\n", encoding="utf-8")
+    link = tmp_path / "link.yml"
+    link.symlink_to(target)
+    assert position(target, (0, "id")) == (1, 7)
+    assert position(link, (0, "id")) is None

@@ -7,7 +7,6 @@ has a problem (see ``locate``), so a correct edit pays nothing for error reporti
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,8 @@ from yaml.constructor import SafeConstructor
 from yaml.cyaml import CParser  # type: ignore[attr-defined]  # not re-exported by the stubs
 from yaml.resolver import BaseResolver, Resolver
 
-from casebook.core.errors import Diagnostic
+from casebook.core import files
+from casebook.core.errors import ContentError, Diagnostic
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -38,6 +38,17 @@ LAYOUT: dict[str, tuple[str, str]] = {
     "disagreement": ("disagreements.yml", "list"),
     "misconception": ("misconceptions.yml", "list"),
 }
+
+# Files in content/ that are not records: discover() skips them without error; each has its own loader.
+EXTRA_FILES = ("official-hosts.yml",)  # the official hosts registry, read by core/hosts.py
+
+# Non-record files allowed anywhere under content/, never read (each with its reason). Any other name
+# is an error, so that a record saved as FACT.YML, x.yaml or x.json is reported instead of ignored.
+IGNORED_NAMES = {
+    ".gitkeep": "keeps an empty folder in git",
+    ".DS_Store": "written by macOS Finder in every folder it opens",
+}
+SNAPSHOTS = "sources/snapshots"  # stored texts of public-domain sources (sources/snapshots/<id>.txt), read by rules
 
 
 @dataclass
@@ -78,6 +89,7 @@ for _first, _resolvers in Resolver.yaml_implicit_resolvers.items():
             continue
         _Resolver.add_implicit_resolver(_tag, _regexp, [_first] if _first else None)
 _Resolver.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
+del _first, _resolvers, _tag, _regexp
 
 
 class _Constructor(SafeConstructor):
@@ -165,16 +177,14 @@ def _yaml_fix(message: str) -> str:
 
 
 def read_text(abs_path: Path, display: str) -> tuple[str | None, Diagnostic | None]:
-    """Read a content file as UTF-8 (a BOM is tolerated), refusing empty and oversized files."""
-    size = abs_path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return None, Diagnostic(
-            display,
-            "",
-            f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit",
-            "split it into smaller files",
-        )
-    raw = abs_path.read_bytes()
+    """Read a content file as UTF-8 (a BOM is tolerated), refusing oversized files, links and special files.
+
+    The walk in ``discover`` already refuses links; this refuses them again (``lstat`` and
+    ``O_NOFOLLOW``, see ``files.read_bytes``) for any caller that did not walk first.
+    """
+    raw, problem = files.read_bytes(abs_path, display, MAX_FILE_BYTES)
+    if raw is None:
+        return None, problem
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -232,33 +242,73 @@ def _display(root: Path, path: Path) -> str:
 # file name -> kind for one-file registries; folder -> kind for one-record-per-file kinds
 _FILES = {pattern: kind for kind, (pattern, _) in LAYOUT.items() if "*" not in pattern}
 _FOLDERS = {pattern.split("/")[0]: kind for kind, (pattern, _) in LAYOUT.items() if "*" in pattern}
+_KNOWN = ", ".join(p for p, _ in LAYOUT.values())
+
+
+def _misplaced(rel_folder: str, name: str) -> tuple[str, str] | None:
+    """(problem, fix) for a file that is not a record where the layout expects one; None if it may stay.
+
+    Extensions are compared case-insensitively, so that ``FACT.YML`` or ``x.Yml`` is an error, not a
+    file that is silently skipped.
+    """
+    lower = name.lower()
+    if name in IGNORED_NAMES or (rel_folder == "." and name in EXTRA_FILES):
+        return None
+    if rel_folder == SNAPSHOTS and name.endswith(".txt"):
+        return None
+    stem, dot, extension = name.rpartition(".")
+    here = "content" if rel_folder == "." else f"content/{rel_folder}"
+    if lower.endswith((".yml", ".yaml")):
+        fixed = f"{stem}.yml"
+        placed = _FILES.get(fixed) if rel_folder == "." else _FOLDERS.get(rel_folder)
+        if placed is not None and fixed != name:
+            return "file is not part of the content layout", f"rename it to {fixed}"
+        return "file is not part of the content layout", f"move it to one of: {_KNOWN}"
+    if rel_folder == SNAPSHOTS and lower.endswith(".txt"):
+        return "file is not part of the content layout", f"rename it to {stem}.txt"
+    if lower.endswith(".json"):
+        return (
+            "JSON files are not read: content records are YAML",
+            f"rewrite it as YAML in one of: {_KNOWN}, or move it out of {here}",
+        )
+    if lower.endswith(".txt"):
+        return (
+            "text files are only read in content/sources/snapshots/",
+            f"move it to content/{SNAPSHOTS}/ if it is a source's stored text, or out of content/",
+        )
+    kind = f"'.{extension}' files" if dot and stem else "files like this"
+    return f"{kind} are not read in content/", f"content/ holds YAML records: move it out of {here}"
+
+
+def _walk_layout(content_dir: Path) -> tuple[list[tuple[str, str, str]], list[Diagnostic], list[Diagnostic]]:
+    """(kind, shape, relative path) of every record file; links and special files; other misplaced files."""
+    names, unsafe = files.walk(content_dir)
+    found: list[tuple[str, str, str]] = []
+    problems = []
+    for rel in names:
+        rel_folder, _, name = rel.rpartition("/")
+        rel_folder = rel_folder or "."
+        if name.endswith(".yml") and not (rel_folder == "." and name in EXTRA_FILES):
+            kind = _FILES.get(rel) if rel_folder == "." else _FOLDERS.get(rel_folder)
+            if kind is not None:
+                found.append((kind, LAYOUT[kind][1], rel))
+                continue
+        misplaced = _misplaced(rel_folder, name)
+        if misplaced is not None:
+            problems.append(Diagnostic(files.display_path(content_dir, rel), "", *misplaced))
+    order = {kind: index for index, kind in enumerate(LAYOUT)}
+    found.sort(key=lambda item: (order[item[0]], item[2]))
+    return found, unsafe, problems
 
 
 def discover(content_dir: Path) -> tuple[list[tuple[str, str, Path]], list[Diagnostic]]:
-    """List (kind, shape, path) for every content file, and flag YAML files outside the layout.
+    """List (kind, shape, path) for every content file, and flag every file outside the layout.
 
-    One walk over plain strings: this runs on every build, over up to tens of thousands of files.
+    One walk over plain strings: this runs on every build, over up to tens of thousands of files. The
+    walk follows no symbolic link, and reports every link (file or folder) and special file it meets.
     """
-    found: list[tuple[str, str, str]] = []
-    problems = []
-    for folder, dirs, names in os.walk(content_dir):
-        dirs.sort()
-        rel_folder = os.path.relpath(folder, content_dir).replace(os.sep, "/")
-        for name in sorted(names):
-            if not name.endswith((".yml", ".yaml")):
-                continue
-            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
-            kind = _FILES.get(rel) if rel_folder == "." else _FOLDERS.get(rel_folder)
-            if kind is not None and name.endswith(".yml"):
-                found.append((kind, LAYOUT[kind][1], rel))
-                continue
-            known = ", ".join(p for p, _ in LAYOUT.values())
-            fix = "rename it to .yml" if name.endswith(".yaml") else f"move it to one of: {known}"
-            display = f"{content_dir.name}/{rel}"
-            problems.append(Diagnostic(display, "", "file is not part of the content layout", fix))
-    order = {kind: index for index, kind in enumerate(LAYOUT)}
-    found.sort(key=lambda item: (order[item[0]], item[2]))
-    return [(kind, shape, content_dir / rel) for kind, shape, rel in found], problems
+    found, unsafe, problems = _walk_layout(content_dir)
+    return [(kind, shape, content_dir / rel) for kind, shape, rel in found], unsafe + problems
 
 
 @dataclass
@@ -269,12 +319,21 @@ class Loaded:
 
 
 def load_content(content_dir: Path) -> Loaded:
-    """Load every content file; return all records that parsed and every problem found."""
-    content_dir = content_dir.resolve()
-    files, diagnostics = discover(content_dir)
+    """Load every content file; return all records that parsed and every problem found.
+
+    A symbolic link or special file anywhere under content/ stops the run here, before any file is
+    read (raising ContentError with every such file and every misplaced one): later steps, such as the
+    snapshot rules, read files by path and must never see a link.
+    """
+    if not content_dir.is_symlink():
+        content_dir = content_dir.resolve()
+    found, unsafe, diagnostics = _walk_layout(content_dir)
+    if unsafe:
+        raise ContentError(unsafe + diagnostics)
     records: list[RawRecord] = []
     unreadable: list[tuple[str, str, Path]] = []
-    for kind, shape, path in files:
+    for kind, shape, rel in found:
+        path = content_dir / rel
         display = _display(content_dir, path)
         text, problem = read_text(path, display)
         if problem is None:

@@ -8,12 +8,17 @@ from typing import Any
 
 import yaml
 
+from casebook.core import files
 from casebook.core.errors import Diagnostic
+from casebook.core.load import MAX_FILE_BYTES
 
 
 @lru_cache(maxsize=64)
 def _compose(abs_path: str) -> Any:
-    text = Path(abs_path).read_bytes().decode("utf-8-sig", errors="replace")
+    raw, _ = files.read_bytes(Path(abs_path), abs_path, MAX_FILE_BYTES)  # never through a symbolic link
+    if raw is None:
+        return None
+    text = raw.decode("utf-8-sig", errors="replace")
     try:
         return yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:

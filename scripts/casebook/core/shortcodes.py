@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-SHORTCODE = re.compile(r"\[\[([a-z]+):([^\]|\s]+)(?:\|([^\]\n]+))?\]\]")
-# Code is left alone, so documentation can show the syntax itself.
+# Neither the id nor the text may contain '[', so a failed attempt ("[[a:b" repeated) stops at the
+# next '[' instead of scanning to the end of the text (quadratic; tests/test_regex_budget.py).
+SHORTCODE = re.compile(r"\[\[([a-z]+):([^\[\]|\s]+)(?:\|([^\[\]\n]+))?\]\]")
+# Code is left alone, so documentation can show the syntax itself. Linear even on many unclosed
+# fences: an opening fence is also a closing one, so only the last fence of each kind scans to the end.
 _CODE = re.compile(r"(^|\n)(```|~~~)[^\n]*\n.*?\n\2[^\n]*(?=\n|$)|`[^`\n]+`", re.DOTALL)
 
 
@@ -22,9 +26,15 @@ class Shortcode:
 
 
 def _code_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each code span and fenced block, in order and not overlapping."""
     if "`" not in text and "~~~" not in text:
         return []
     return [m.span() for m in _CODE.finditer(text)]
+
+
+def _in_code(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    index = bisect_right(starts, offset) - 1  # a binary search: a scan of all spans per shortcode is quadratic
+    return index >= 0 and offset < spans[index][1]
 
 
 def find(text: str) -> Iterator[Shortcode]:
@@ -32,8 +42,9 @@ def find(text: str) -> Iterator[Shortcode]:
     if "[[" not in text:
         return
     spans = _code_spans(text)
+    starts = [start for start, _ in spans]
     for match in SHORTCODE.finditer(text):
-        if any(start <= match.start() < end for start, end in spans):
+        if spans and _in_code(spans, starts, match.start()):
             continue
         yield Shortcode(match.group(1), match.group(2), match.group(3), match.start(), match.end())
 

@@ -30,11 +30,20 @@ MONTHS = (
 # Shortcodes the site shows as footnotes (citations) rather than as links.
 CITATIONS = ("fact", "quote", "source")
 
-# A cut in a quotation: "[...]" or "[…]" (with optional spaces inside the brackets).
-QUOTE_CUT = re.compile(r"\s*(?:\[(?:\.\.\.|\u2026)\]|\[\s*\u2026\s*\])\s*")
+# Every pattern here runs on contributors' text (up to 1 MB a file), so none may rescan a long run
+# from each of its positions: tests/test_regex_budget.py times each on its worst case.
 
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+# A cut in a quotation: "[...]" or "[…]" (with optional spaces inside the brackets), and the spaces
+# around it. The leading spaces are taken only from the start of a run of spaces (``(?<!\s)``): a
+# plain ``\s*`` would scan a long run of spaces again from each of its positions.
+QUOTE_CUT = re.compile(r"(?:(?<!\s)\s+)?(?:\[(?:\.\.\.|\u2026)\]|\[\s*\u2026\s*\])\s*")
+
+# A Markdown link [text](url). Neither part may contain '[', so a failed attempt stops at the next
+# '[' instead of scanning to the end of the text ("[[[[…" or "[](" repeated).
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^)\[]*\)")
+# *emphasis*, **strong**, _emphasis_, __strong__. The inner text may not contain its own marker, so
+# an unclosed "*a *a *a…" stops at the next marker instead of scanning to the end of the line.
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
 _CODE = re.compile(r"`([^`]*)`")
 _DROPPED = "\x00"
 
@@ -69,7 +78,9 @@ def plain(text: str, label_of: LabelOf, limit: int | None = None) -> str:
         return label_of(code.id) or _DROPPED
 
     out = shortcodes.replace(text, render)
-    out = re.sub(r"\s*" + _DROPPED, "", out)
+    if _DROPPED in out:  # drop each citation with the spaces before it (a split: `\s*\x00` is quadratic)
+        parts = out.split(_DROPPED)
+        out = "".join([part.rstrip() for part in parts[:-1]] + [parts[-1]])
     out = _LINK.sub(r"\1", out)
     out = _CODE.sub(r"\1", out)
     for _ in range(2):  # nested emphasis (**bold _italic_**)

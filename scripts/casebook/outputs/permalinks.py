@@ -15,7 +15,7 @@ from casebook.core.book import Casebook
 
 LIST_FILE = Path("tests") / "published-urls.txt"
 _ID = re.compile(r'\sid="([^"]+)"')
-_HEADING_ID = re.compile(r'<h[23][^>]*\sid="([^"]+)"')
+_HEADING_ID = re.compile(r'<h[23][^<>]*\sid="([^"]+)"')  # not [^>]*: "<h2<h2<h2…" would rescan to the end
 _REFRESH = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)"')
 _SKIP = ("assets", "search", "schemas")
 
