@@ -98,6 +98,18 @@ _FOREIGN_SYNTAX = (
 )
 
 _PLACEHOLDER = re.compile("\ue000([0-9]+)\ue001")
+# Text without any of these is plain prose to CommonMark (paragraphs of text, nothing else), so the
+# parser is skipped: the characters that start inline syntax, and the line starts of block syntax.
+_NEEDS_PARSER = re.compile(r"[\\`*_\[\]<>&!]|^[ \t]*(?:[#>+*=~-]|[0-9]{1,9}[.)])|^(?: {4}|\t)", re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# Text that matches neither of these has no forbidden character, no foreign syntax and nothing for
+# the parser, so ``check`` answers such text (most statements) with two fast scans: one for
+# characters (a character set, the quickest search there is), one for line starts.
+_QUICK_CHARS = re.compile(
+    "[\\\\`*_\\[\\]<>&!{\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ue000-\uf8ff]"
+)
+_QUICK_LINES = re.compile(r"^[ \t]*(?:[#>+*=~-]|[0-9]{1,9}[.)]|\?\?\?|///)|^(?: {4}|\t)", re.MULTILINE)
+
 
 # RFC 3986: a URI is unreserved, reserved and percent-encoded characters only.
 _URI_CHARS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
@@ -184,6 +196,9 @@ def _parse(text: str) -> tuple[list[Token], dict[str, object]]:
 
 def check(text: str) -> Problem | None:
     """The first way ``text`` leaves the record-text subset, or None when it is inside it."""
+    bare = shortcodes.SHORTCODE.sub("", text) if "[[" in text else text
+    if not _QUICK_CHARS.search(bare) and not _QUICK_LINES.search(bare):
+        return None
     problem = check_chars(text)
     if problem is not None:
         return problem
@@ -196,6 +211,8 @@ def check(text: str) -> Problem | None:
                 text.count("\n", 0, found.start()) + 1,
             )
     prepared, _ = _with_placeholders(text)
+    if not _NEEDS_PARSER.search(prepared):
+        return None  # plain prose: nothing CommonMark could read as syntax
     tokens, env = _parse(prepared)
     references = env.get("references")
     if references:
@@ -301,9 +318,19 @@ _LINE_START = {
 _ORDERED_MARKER = re.compile(r"^([0-9]+)([.)])")
 
 
+# Text that needs none of the work below: no character to escape, no whitespace but single spaces
+# between words, nothing a line may not start with. Most names, titles and labels are like this.
+_NEEDS_ESCAPE = re.compile(
+    '[\\\\`*_{}\\[\\]|&<>"\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ue000-\uf8ff]'
+    "|[^\\S ]|  |^[ #+!=?:~/0-9-]| $"
+)
+
+
 def literal(text: str) -> str:
     """``text`` as Python-Markdown text that renders as exactly those characters: one line,
     whitespace collapsed, control characters dropped, every Markdown and HTML character escaped."""
+    if not _NEEDS_ESCAPE.search(text):
+        return text
     text = _FORBIDDEN_CHARS.sub("", " ".join(text.split()))
     if not text:
         return ""
@@ -329,6 +356,9 @@ def to_markdown(text: str, cite: Cite, *, inline: bool = False) -> str:
     have passed ``check``; tokens outside the subset are written as literal text, never as syntax.
     """
     prepared, codes = _with_placeholders(text)
+    if not _NEEDS_PARSER.search(prepared):  # plain prose: paragraphs of literal text
+        paragraphs = [_text(p, codes, cite).strip() for p in _BLANK_LINE.split(prepared.strip())]
+        return (" " if inline else "\n\n").join(p for p in paragraphs if p)
     tokens, _ = _parse(prepared)
     blocks: list[str] = []
     lists: list[list[int]] = []  # the numbering of each open list (0 for a bullet list)
