@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from casebook.core import rules
-from casebook.core.errors import ContentError
+from casebook.core.errors import ContentError, Diagnostic
 from casebook.core.files import read_bytes, refuse_symlinks, walk
 from casebook.core.load import EXTRA_FILES, discover
 from casebook.core.validate import build_case
@@ -35,10 +35,19 @@ SECRET = "root:x:0:0:the-secret-line"
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="needs POSIX symlinks")
 
 
-def _errors(content: Path) -> str:
+def _diagnostics(content: Path) -> list[Diagnostic]:
     with pytest.raises(ContentError) as caught:
         build_case(content)
-    return str(caught.value)
+    return caught.value.diagnostics
+
+
+def _about(content: Path, file: str) -> list[tuple[str, str, str]]:
+    """(field, problem, fix) of each diagnostic of a failing run about ``file``."""
+    return [(d.field, d.problem, d.fix) for d in _diagnostics(content) if d.file == file]
+
+
+LINK = ("", "is a symbolic link", "replace it with the file itself")
+FOLDER_LINK = ("", "is a symbolic link", "replace it with the folder itself")
 
 
 def _secret(tmp_path: Path) -> Path:
@@ -59,10 +68,12 @@ def test_a_symlinked_record_is_refused_and_never_read(content: Path, tmp_path: P
     (content / FACT).unlink()
     (content / FACT).symlink_to(secret)
     (content / "facts/leaked.yml").symlink_to(secret)
-    err = _errors(content)
-    assert f"content/{FACT}: (file): is a symbolic link (replace it with the file itself)" in err
-    assert "content/facts/leaked.yml: (file): is a symbolic link (replace it with the file itself)" in err
-    assert SECRET not in err and "leaked'" not in err
+    diagnostics = _diagnostics(content)
+    found = {d.file: (d.field, d.problem, d.fix) for d in diagnostics}
+    assert found[f"content/{FACT}"] == LINK
+    assert found["content/facts/leaked.yml"] == LINK
+    printed = "\n".join(map(str, diagnostics))
+    assert SECRET not in printed and "leaked'" not in printed
 
 
 @needs_symlinks
@@ -71,9 +82,8 @@ def test_a_symlinked_folder_is_refused(content: Path, tmp_path: Path) -> None:
     (content / "lessons").rename(outside)
     (content / "lessons").symlink_to(outside, target_is_directory=True)
     (content / "facts" / "more").symlink_to(tmp_path / "outside-nowhere", target_is_directory=True)  # dangling
-    err = _errors(content)
-    assert "content/lessons: (file): is a symbolic link (replace it with the folder itself)" in err
-    assert "content/facts/more: (file): is a symbolic link" in err
+    assert _about(content, "content/lessons") == [FOLDER_LINK]
+    assert _about(content, "content/facts/more") == [LINK]  # dangling: nothing says it was meant as a folder
 
 
 @needs_symlinks
@@ -93,20 +103,18 @@ def test_a_symlinked_snapshot_stops_the_run_before_the_rules_read_it(
     )
     called = []
     monkeypatch.setattr(rules, "check", lambda book: called.append(book) or [])
-    err = _errors(content)
-    assert (
-        "content/sources/snapshots/doj-2020-12-18-release.txt: (file): is a symbolic link "
-        "(replace it with the file itself)" in err
-    )
+    diagnostics = _diagnostics(content)
+    snapshot = "content/sources/snapshots/doj-2020-12-18-release.txt"
+    assert [(d.field, d.problem, d.fix) for d in diagnostics if d.file == snapshot] == [LINK]
     assert called == [], "the sourcing rules ran, so they could hash or quote the linked file"
-    assert SECRET not in err
+    assert SECRET not in "\n".join(map(str, diagnostics)) and digest not in "\n".join(map(str, diagnostics))
 
 
 @needs_symlinks
 def test_the_content_folder_itself_may_not_be_a_link(content: Path, tmp_path: Path) -> None:
     linked = tmp_path / "linked-content"
     linked.symlink_to(content, target_is_directory=True)
-    assert "linked-content: (file): is a symbolic link" in _errors(linked)
+    assert _about(linked, "linked-content") == [FOLDER_LINK]
 
 
 @needs_symlinks
@@ -117,9 +125,9 @@ def test_docs_links_are_found_for_the_docs_check(tmp_path: Path) -> None:
     (docs / "hostname.md").symlink_to("/etc/hostname")
     (docs / "case" / "etc").symlink_to("/etc", target_is_directory=True)
     problems = refuse_symlinks(docs)
-    assert sorted(str(p) for p in problems) == [
-        "docs/case/etc: (file): is a symbolic link (replace it with the folder itself)",
-        "docs/hostname.md: (file): is a symbolic link (replace it with the file itself)",
+    assert sorted((p.file, p.field, p.problem, p.fix) for p in problems) == [
+        ("docs/case/etc", *FOLDER_LINK),
+        ("docs/hostname.md", *LINK),
     ]
     assert walk(docs)[0] == ["index.md"]  # nothing under the linked folder is listed
 
@@ -131,15 +139,15 @@ def test_reading_refuses_a_link_even_without_the_walk(tmp_path: Path) -> None:
     link.symlink_to(secret)
     data, problem = read_bytes(link, "content/x.yml", 1_000_000)
     assert data is None and problem is not None
-    assert str(problem) == "content/x.yml: (file): is a symbolic link (replace it with the file itself)"
+    assert (problem.file, problem.field, problem.problem, problem.fix) == ("content/x.yml", *LINK)
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_a_fifo_is_refused_without_blocking(content: Path) -> None:
     os.mkfifo(content / "facts" / "pipe.yml")  # reading it would wait for ever for a writer
     with _deadline(10):
-        err = _errors(content)
-    assert "content/facts/pipe.yml: (file): is not a regular file (replace it with an ordinary file)" in err
+        found = _about(content, "content/facts/pipe.yml")
+    assert found == [("", "is not a regular file", "replace it with an ordinary file")]
 
 
 # ---------------------------------------------------------------- class 8: names the loader does not read
@@ -165,10 +173,10 @@ def test_a_file_the_loader_would_skip_is_reported(content: Path, rel: str, probl
     path = content / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("id: x\nstatement: lost\n", encoding="utf-8")
-    err = _errors(content)
-    line = next((line for line in err.splitlines() if line.startswith(f"content/{rel}: (file): ")), None)
-    assert line is not None, err
-    assert f": (file): {problem} (" in line and fix in line, line
+    found = _about(content, f"content/{rel}")
+    assert len(found) == 1, found
+    field, said, advice = found[0]
+    assert (field, said) == ("", problem) and fix in advice, found
 
 
 def test_known_non_record_files_are_allowed(content: Path) -> None:
@@ -193,8 +201,9 @@ def _set(content: Path, rel: str, old: str, new: str) -> None:
 
 def test_an_id_with_a_trailing_newline_is_refused(content: Path) -> None:
     _set(content, FACT, "id: complaint-unsealed\n", 'id: "complaint-unsealed\\n"\n')
-    err = _errors(content)
-    assert f"content/{FACT}:1:5: id: 'complaint-unsealed" in err and "is not a valid id" in err
+    found = [d for d in _diagnostics(content) if d.file == f"content/{FACT}" and d.field == "id"]
+    assert [(d.line, d.column) for d in found] == [(1, 5)], found
+    assert "is not a valid id" in found[0].problem and "lower-case letters, digits" in found[0].fix
 
 
 @pytest.mark.parametrize(
@@ -208,8 +217,9 @@ def test_an_id_with_a_trailing_newline_is_refused(content: Path) -> None:
 )
 def test_a_date_must_be_ascii_digits_and_nothing_else(content: Path, date: str) -> None:
     _set(content, FACT, 'date: "2020-12-18"', f'date: "{date}"')
-    err = _errors(content)
-    assert f"content/{FACT}:6:7: date: '" in err and "is not a date (write YYYY, YYYY-MM or YYYY-MM-DD" in err
+    found = [d for d in _diagnostics(content) if d.file == f"content/{FACT}" and d.field == "date"]
+    assert [(d.line, d.column) for d in found] == [(6, 7)], found
+    assert "is not a date" in found[0].problem and found[0].fix.startswith("write YYYY, YYYY-MM or YYYY-MM-DD")
 
 
 # ---------------------------------------------------------------- class 9: slow input

@@ -108,6 +108,10 @@ WORST: dict[str, Worst] = {
     "casebook.core.markup._PLACEHOLDER": Worst((lambda: "\ue000" + "1" * MB, *_reps("\ue0001", "\ue000")), "finditer"),
     "casebook.core.markup._URI_CHARS": Worst((lambda: "a" * MB + " ", lambda: "%2" * (MB // 2) + " "), "fullmatch"),
     "casebook.core.markup._ORDERED_MARKER": Worst((lambda: "1" * MB + "x",), "match"),
+    "casebook.core.markup._QUICK_CHARS": Worst(_reps("a", "a b\n"), "search"),
+    "casebook.core.markup._QUICK_LINES": Worst(
+        (_spaces_then("a"), *_reps(" \n", "\t\n", " 1", "1234567890", "a\n")), "search"
+    ),
     "casebook.core.markup._NEEDS_PARSER": Worst(
         (_spaces_then("a"), *_reps("a", " \n", "\t\n", " 1", "1234567890")), "search"
     ),
@@ -148,6 +152,8 @@ WORST: dict[str, Worst] = {
     "casebook.outputs.permalinks._REFRESH": Worst(
         (*_reps('<meta http-equiv="refresh" content="0; url=', "<meta "),), "search"
     ),
+    # adapters/mkdocs_plugin.py: finds the <body> of each built page
+    "casebook.adapters.mkdocs_plugin.BODY": Worst((*_reps("<body", "<body "), lambda: "<body" + " " * MB), "search"),
     # render/
     "casebook.render.markdown._ANCHOR": Worst((lambda: "a" * MB + "!",), "fullmatch"),
 }
