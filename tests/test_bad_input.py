@@ -166,7 +166,7 @@ def test_not_utf8(run, content: Path) -> None:
 
 def test_file_over_one_megabyte(run, content: Path) -> None:
     _write(content, "facts/complaint-unsealed.yml", "id: complaint-unsealed\nnote: '" + "x" * 1_000_001 + "'\n")
-    _fails(run, content, f"{FACT}: (file): file is ", "over the 1,000,000-byte limit (split it into smaller files)")
+    _fails(run, content, f"{FACT}: (file): file is ", "over the 250,000-byte limit (split it into smaller files)")
 
 
 def test_file_name_and_id_disagree(run, content: Path) -> None:

@@ -50,7 +50,7 @@ def test_read_text_refuses_a_link_and_an_oversized_file(tmp_path: Path) -> None:
     big = tmp_path / "big.yml"
     big.write_bytes(b"a: b\n" * (MAX_FILE_BYTES // 5 + 1))
     text, problem = read_text(big, "content/big.yml")
-    assert text is None and problem is not None and "over the 1,000,000-byte limit" in problem.problem
+    assert text is None and problem is not None and "over the 250,000-byte limit" in problem.problem
 
 
 def test_positions_are_never_looked_up_through_a_link(tmp_path: Path) -> None:

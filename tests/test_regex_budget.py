@@ -71,10 +71,6 @@ WORST: dict[str, Worst] = {
     # core/model.py: ids and dates, matched whole
     "casebook.core.model.ID_PATTERN": Worst((*_reps("a-", "a", "-"), lambda: "a-" * (MB // 2) + "!"), "fullmatch"),
     "casebook.core.model._DATE": Worst((*_reps("2", "2020-"), lambda: "2" * MB + "\n"), "fullmatch"),
-    # core/model.py text checks: being replaced by the Markdown parser (core/markup.py)
-    "casebook.core.model._HTML": Worst((_spaces_then("x"), lambda: "<" + " " * MB, *_reps("<a", "< ")), "search"),
-    "casebook.core.model._BAD_LINK": Worst((lambda: "](" + " " * MB, *_reps("](", "]( ")), "search"),
-    "casebook.core.model._PLAIN_LINK": Worst((lambda: "](" + " " * MB, *_reps("](", "]( ")), "search"),
     # core/shortcodes.py
     "casebook.core.shortcodes.SHORTCODE": Worst(
         (*_reps("[[a:b", "[[a:b|c", "[[a", "[[", "[[a:"), lambda: "[[a:" + "b" * MB, lambda: "[[a:b|" + "c" * MB)
@@ -158,9 +154,6 @@ WORST: dict[str, Worst] = {
     "casebook.render.markdown._ANCHOR": Worst((lambda: "a" * MB + "!",), "fullmatch"),
 }
 
-# The three text regexes of model.py that the Markdown parser replaces; a slow one is a known failure.
-BEING_REPLACED = {"casebook.core.model._HTML", "casebook.core.model._BAD_LINK", "casebook.core.model._PLAIN_LINK"}
-KNOWN_SLOW = {"casebook.core.model._HTML"}  # "<" followed by a long run of spaces: `\s*/?\s*` splits it N ways
 
 SKIP_MODULES = {"casebook.__main__"}  # runs the CLI when imported
 
@@ -279,20 +272,15 @@ def _apply(pattern: re.Pattern[Any], use: str, text: Input) -> None:
 
 def _cases() -> Iterator[Any]:
     for name, worst in WORST.items():
-        marks = []
-        if name in KNOWN_SLOW:
-            marks.append(pytest.mark.xfail(strict=True, reason="being replaced by the Markdown parser in model.py"))
         for index in range(len(worst.inputs)):
             label = name.removeprefix("casebook.") if name.startswith("casebook.") else f"re({name})"
-            yield pytest.param(name, index, marks=marks, id=f"{label}-{index}")
+            yield pytest.param(name, index, id=f"{label}-{index}")
 
 
 @pytest.mark.parametrize(("name", "index"), list(_cases()))
 def test_worst_case_runs_in_under_a_second(name: str, index: int) -> None:
     pattern = _resolve(name)
     if pattern is None:
-        if name in BEING_REPLACED:
-            pytest.skip(f"{name} is gone (replaced by the Markdown parser)")
         pytest.fail(f"{name} is registered in WORST but no longer exists: remove its entry")
     worst = WORST[name]
     text = worst.inputs[index]()

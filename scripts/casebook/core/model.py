@@ -90,6 +90,12 @@ FullDate = Annotated[
     Field(json_schema_extra={"pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "YYYY-MM-DD"}),
 ]
 
+# Length caps, far above the longest real values (a lesson's model answer: about 4,000 characters; a
+# title: 178; an archive URL: 241), so that no field can make a check slow.
+MAX_TEXT = 20_000
+MAX_LINE = 300
+MAX_URL = 2_048
+
 TRACKING_PARAMETERS = ("utm_", "_ga", "_gl", "ref", "hs_amp", "fbclid", "gclid", "mc_cid", "mc_eid", "td")
 
 
@@ -139,7 +145,10 @@ def _check_url(value: str) -> str:
 HttpsUrl = Annotated[
     str,
     AfterValidator(_check_url),
-    Field(json_schema_extra={"pattern": r"^https://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$", "format": "uri"}),
+    Field(
+        max_length=MAX_URL,
+        json_schema_extra={"pattern": r"^https://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+$", "format": "uri"},
+    ),
 ]
 
 
@@ -158,7 +167,7 @@ def _check_markdown(value: str) -> str:
 Text = Annotated[
     str,
     AfterValidator(_check_markdown),
-    Field(json_schema_extra={"description": f"Markdown: {markup.SUBSET}; nothing else (no HTML)"}),
+    Field(max_length=MAX_TEXT, json_schema_extra={"description": f"Markdown: {markup.SUBSET}; nothing else (no HTML)"}),
 ]
 """Record text in the declared Markdown subset of ``casebook.core.markup``."""
 
@@ -172,7 +181,9 @@ def _check_plain(value: str) -> str:
     return value.strip()
 
 
-Plain = Annotated[str, AfterValidator(_check_plain), Field(json_schema_extra={"pattern": "^[^\n\r<>]*$"})]
+Plain = Annotated[
+    str, AfterValidator(_check_plain), Field(max_length=MAX_LINE, json_schema_extra={"pattern": "^[^\n\r<>]*$"})
+]
 """One line of text (titles, names, labels)."""
 
 
