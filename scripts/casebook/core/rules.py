@@ -14,13 +14,14 @@ docstring, decorate it with ``@rule``, and add a mutation that breaks it alone t
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from casebook.core import hosts
+from casebook.core import files, hosts
 from casebook.core.book import Casebook
 from casebook.core.errors import Diagnostic, dotted
 from casebook.core.model import Citation, Event, Fact, Law, Lesson, Quote, Snapshot, Source
@@ -74,13 +75,23 @@ def segments(text: str) -> list[str]:
     return [part for part in (normalise(p) for p in quote_segments(text)) if part]
 
 
+MAX_SNAPSHOT_BYTES = 5_000_000  # a whole public-domain document (a complaint is about 100 KB of text)
+
+
+def read_snapshot(path: Path) -> bytes | None:
+    """A snapshot's bytes, never read through a symbolic link (the content walk refuses links before
+    any rule runs; this is the second line of defence), or None if it cannot be read."""
+    data, _ = files.read_bytes(path, str(path), MAX_SNAPSHOT_BYTES)
+    return data
+
+
 def stored_texts(book: Casebook, source: Source) -> list[str]:
     """A source's stored texts, normalised: each of its excerpts, and its snapshot if it has one."""
     texts = [normalise(e) for e in source.excerpts]
     if source.snapshot is not None:
-        path = book.content_dir / source.snapshot.file
-        if path.is_file():
-            texts.append(normalise(path.read_text(encoding="utf-8")))
+        data = read_snapshot(book.content_dir / source.snapshot.file)
+        if data is not None:
+            texts.append(normalise(data.decode("utf-8", errors="replace")))
     return texts
 
 
@@ -273,12 +284,13 @@ def snapshots_are_public_domain(ctx: Context) -> Iterator[Diagnostic]:
 def snapshot_file_exists(ctx: Context) -> Iterator[Diagnostic]:
     """A source's snapshot file exists at the path it names."""
     for source, snapshot, path in ctx.snapshots():
-        if not path.is_file():
+        if read_snapshot(path) is None:
+            missing = not os.path.lexists(path)
             yield ctx.diag(
                 source.id,
                 ("snapshot", "file"),
-                f"snapshot file content/{snapshot.file} is missing",
-                "add the file or fix the path",
+                f"snapshot file content/{snapshot.file} is {'missing' if missing else 'not a readable file'}",
+                "add the file or fix the path" if missing else "store the text itself (no link), under 5 MB",
             )
 
 
@@ -286,9 +298,10 @@ def snapshot_file_exists(ctx: Context) -> Iterator[Diagnostic]:
 def snapshot_hash_matches(ctx: Context) -> Iterator[Diagnostic]:
     """A snapshot file's sha256 is the one recorded, so that no stored text changes unnoticed."""
     for source, snapshot, path in ctx.snapshots():
-        if not path.is_file():
+        data = read_snapshot(path)
+        if data is None:
             continue  # reported by snapshot_file_exists
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = hashlib.sha256(data).hexdigest()
         if digest != snapshot.sha256:
             yield ctx.diag(
                 source.id,
