@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, overload
 
+from casebook.core.errors import Diagnostic
 from casebook.core.model import Fact, Law, Quote, Record, Source
 
 R = TypeVar("R", bound=Record)
@@ -33,6 +34,10 @@ class Casebook:
     # again, so one broken file gives one error rather than a cascade.
     broken_ids: dict[str, str] = field(default_factory=dict)  # id -> kind
     broken_kinds: set[str] = field(default_factory=set)  # kinds with a list file that did not parse
+    # former id -> current id: a renamed record still answers to its old ids (with a warning)
+    former: dict[str, str] = field(default_factory=dict)
+    # problems that do not stop a build, such as a [[fact:old-id]] that resolves through former_ids
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     def is_broken(self, record_id: str, kinds: tuple[str, ...]) -> bool:
         return self.broken_ids.get(record_id) in kinds or any(k in self.broken_kinds for k in kinds)
@@ -41,6 +46,19 @@ class Casebook:
         self.records[record.id] = record
         self.origins[record.id] = origin
         self.by_kind[record.kind].append(record)
+        for former in record.former_ids:
+            self.former.setdefault(former, record.id)
+
+    def current_id(self, record_id: str) -> str:
+        """The id a record has now: ``record_id`` itself, or the id of the record that had it before a rename."""
+        if record_id in self.records:
+            return record_id
+        return self.former.get(record_id, record_id)
+
+    def renamed(self, record_id: str) -> Record | None:
+        """The record that ``record_id`` is a former id of, or None."""
+        current = self.former.get(record_id)
+        return self.records.get(current) if current is not None and record_id not in self.records else None
 
     @overload
     def of_kind(self, kind: type[R]) -> list[R]: ...
@@ -53,18 +71,19 @@ class Casebook:
         return [record for record in self.by_kind.get(kind.kind, []) if isinstance(record, kind)]
 
     def get(self, record_id: str) -> Record:
-        return self.records[record_id]
+        """A record by id, or by a former id (validation has warned about those)."""
+        return self.records[self.current_id(record_id)]
 
     def get_as(self, record_id: str, cls: type[R]) -> R:
         """A record that must be of ``cls`` (references were checked by validation, so this is a bug if not)."""
-        record = self.records[record_id]
+        record = self.get(record_id)
         if not isinstance(record, cls):
             raise TypeError(f"'{record_id}' is a {record.kind}, not a {cls.kind}")
         return record
 
     def label_of(self, record_id: str) -> str | None:
-        """A record's human label (title, name, term …), or None for an unknown id."""
-        record = self.records.get(record_id)
+        """A record's human label (title, name, term …), or None for an unknown id (a former id resolves)."""
+        record = self.records.get(self.current_id(record_id))
         return record.label if record is not None else None
 
     def link_back(self, target: str, source: str) -> None:
@@ -76,7 +95,7 @@ class Casebook:
         """The sources a set of records rests on: sources themselves, and those cited by facts, quotes, laws."""
         found: dict[str, None] = {}
         for record_id in ids:
-            record = self.records.get(record_id)
+            record = self.records.get(self.current_id(record_id))
             if isinstance(record, Source):
                 found[record.id] = None
             elif isinstance(record, Fact):

@@ -6,6 +6,11 @@ from dataclasses import dataclass, field
 
 Path = tuple[str | int, ...]
 
+YAML_SYNTAX = "YAML syntax"
+"""The label of a problem with a file's YAML or its encoding, which belongs to no field."""
+_YAML_PROBLEMS = ("invalid YAML", "duplicate key", "YAML ", "field names must be text", "not valid UTF-8")
+"""How the loader's YAML and encoding problems begin (``load.parse_yaml``, ``load.read_text``)."""
+
 
 @dataclass
 class Diagnostic:
@@ -29,10 +34,17 @@ class Diagnostic:
         where = self.file
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        text = f"{where}: {self.field or '(file)'}: {self.problem}"
+        text = f"{where}: {self.label}: {self.problem}"
         if self.fix:
             text += f" ({self.fix})"
         return text
+
+    @property
+    def label(self) -> str:
+        """What the problem is in: the field, or for a whole file "YAML syntax" (its YAML or encoding) or "file"."""
+        if self.field:
+            return self.field
+        return YAML_SYNTAX if self.problem.startswith(_YAML_PROBLEMS) else "file"
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
@@ -45,11 +57,20 @@ class ContentError(Exception):
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def __str__(self) -> str:
+    warnings: list[Diagnostic] = field(default_factory=list)  # found in the same run; they alone stop nothing
+
+    def lines(self) -> list[str]:
+        """Every problem as one line, sorted by file and position."""
+        return [str(d) for d in sorted(self.diagnostics, key=lambda d: d.sort_key)]
+
+    def summary(self) -> str:
+        """'1 error', '3 errors'."""
         count = len(self.diagnostics)
-        lines = [str(d) for d in sorted(self.diagnostics, key=lambda d: d.sort_key)]
-        lines.append(f"{count} error{'s' if count != 1 else ''} in the content; nothing was written.")
-        return "\n".join(lines)
+        return f"{count} error{'s' if count != 1 else ''}"
+
+    def __str__(self) -> str:
+        # the build's and `casebook render`'s wording: they stop before writing anything
+        return "\n".join([*self.lines(), f"{self.summary()} in the content; nothing was written."])
 
 
 def dotted(path: Path) -> str:

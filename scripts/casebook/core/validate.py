@@ -1,13 +1,17 @@
 """From raw records to a validated, cross-linked Casebook, or every problem at once.
 
 Order of checks: schema (pydantic, per record) -> ids (format, uniqueness, file name) ->
-references (fields and [[shortcodes]]) -> sourcing rules (``rules``). Every problem of a run is
-collected; nothing is built unless there are none.
+references (fields and [[shortcodes]]) -> sourcing rules (``rules``) -> hand-written pages. Every
+problem of a run is collected, in content/ and docs/ alike; nothing is built unless there are none.
+
+A ``[[kind:old-id]]`` that names a former id of a renamed record still resolves, with a warning
+(``Casebook.warnings``), so a link in a pull request made before the rename still builds.
 """
 
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 import typing
 from collections.abc import Iterator
@@ -22,6 +26,13 @@ from casebook.core.book import Casebook, Origin
 from casebook.core.errors import ContentError, Diagnostic, dotted
 from casebook.core.load import LAYOUT, RawRecord, load_content
 from casebook.core.model import MODELS, Record
+
+BUILD_LOGGER = "mkdocs.plugins.casebook"
+"""Warnings are logged here at INFO, as "warning: …": MkDocs shows its own loggers' records, and
+``mkdocs build --strict`` fails on any record of level WARNING, which a warning must not do. Naming
+a logger imports nothing from MkDocs; without MkDocs' handler nothing shows (the CLI prints
+``Casebook.warnings`` itself)."""
+log = logging.getLogger(BUILD_LOGGER)
 
 # ---------------------------------------------------------------- schema errors
 
@@ -151,6 +162,15 @@ def _walk(value: Any, pattern: list[str], path: tuple[str | int, ...]) -> Iterat
         yield from _walk(getattr(value, head, None), rest, (*path, head))
 
 
+def field_references(record: Record) -> Iterator[tuple[tuple[str | int, ...], str, tuple[str, ...]]]:
+    """(path inside the record, id, kinds it may name) for every id in a reference field of ``record``
+    (its ``references``: dotted paths, '*' for each list item)."""
+    for pattern, kinds in record.references.items():
+        for path, target in _walk(record, pattern.split("."), ()):
+            if isinstance(target, str):
+                yield path, target, kinds
+
+
 def _a(noun: str) -> str:
     return ("an " if noun[0] in "aeiou" else "a ") + noun
 
@@ -160,6 +180,9 @@ def _unknown(book: Casebook, target: str, kinds: tuple[str, ...]) -> tuple[str, 
     if existing is not None:
         wanted = " or ".join(kinds)
         return (f"'{target}' is {_a(existing.kind)}, not {_a(wanted)}", f"point to {_a(wanted)} id")
+    renamed = book.renamed(target)
+    if renamed is not None and renamed.kind in kinds:
+        return (f"'{target}' is a former id of the {renamed.kind} '{renamed.id}'", f"use '{renamed.id}'")
     candidates = [r.id for kind in kinds for r in book.of_kind(kind)]
     close = difflib.get_close_matches(target, candidates, n=1, cutoff=0.6)
     problem = f"unknown {' or '.join(kinds)} '{target}'"
@@ -173,29 +196,27 @@ def resolve_references(book: Casebook) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for record in list(book.records.values()):
         origin = book.origins[record.id]
-        for pattern, kinds in record.references.items():
-            for path, target in _walk(record, pattern.split("."), ()):
-                if target is None:
-                    continue
-                found = book.records.get(target)
-                if found is not None and found.kind in kinds:
-                    book.link_back(target, record.id)
-                    continue
-                if book.is_broken(target, kinds):
-                    continue
-                problem, fix = _unknown(book, target, kinds)
-                problems.append(Diagnostic(origin.file, dotted(path), problem, fix, data_path=origin.data_path + path))
+        for path, target, kinds in field_references(record):
+            found = book.records.get(target)
+            if found is not None and found.kind in kinds:
+                book.link_back(target, record.id)
+                continue
+            if book.is_broken(target, kinds):
+                continue
+            problem, fix = _unknown(book, target, kinds)
+            problems.append(Diagnostic(origin.file, dotted(path), problem, fix, data_path=origin.data_path + path))
         if not origin.has_shortcodes:
             continue
         for path, text in shortcodes.texts_with_shortcodes(record.model_dump(exclude_defaults=True)):
             for code in shortcodes.find(text):
                 wrong = check_shortcode(book, code)
+                said = wrong or shortcode_warning(book, code)
+                if said is not None:
+                    at = origin.data_path + path
+                    diagnostic = Diagnostic(origin.file, dotted(path), said[0], said[1], data_path=at)
+                    (problems if wrong else book.warnings).append(diagnostic)
                 if wrong is None:
-                    book.link_back(code.id, record.id)
-                else:
-                    problems.append(
-                        Diagnostic(origin.file, dotted(path), wrong[0], wrong[1], data_path=origin.data_path + path)
-                    )
+                    book.link_back(book.current_id(code.id), record.id)
     return problems
 
 
@@ -206,11 +227,23 @@ def check_shortcode(book: Casebook, code: shortcodes.Shortcode) -> tuple[str, st
             f"unknown record kind '{code.kind}' in [[{code.kind}:{code.id}]]",
             f"use one of: {', '.join(sorted(MODELS))}",
         )
-    found = book.records.get(code.id)
+    found = book.records.get(code.id) or book.renamed(code.id)  # a former id resolves (``shortcode_warning``)
     if (found is not None and found.kind == code.kind) or book.is_broken(code.id, (code.kind,)):
         return None
     problem, fix = _unknown(book, code.id, (code.kind,))
     return f"[[{code.kind}:{code.id}]]: {problem}", fix
+
+
+def shortcode_warning(book: Casebook, code: shortcodes.Shortcode) -> tuple[str, str] | None:
+    """(problem, fix) when ``[[kind:id]]`` names a record by a former id: it still resolves, so that a
+    pull request made before a rename still builds, but it should name the current id."""
+    renamed = book.renamed(code.id)
+    if renamed is None or renamed.kind != code.kind:
+        return None
+    return (
+        f"[[{code.kind}:{code.id}]]: '{code.id}' was renamed to '{renamed.id}'",
+        f"write [[{code.kind}:{renamed.id}]]",
+    )
 
 
 # ---------------------------------------------------------------- the whole run
@@ -218,6 +251,13 @@ def check_shortcode(book: Casebook, code: shortcodes.Shortcode) -> tuple[str, st
 
 def build_case(content_dir: Path) -> Casebook:
     """Load, validate and cross-link the content; raise ContentError listing every problem."""
+    return build_and_check(content_dir, None)
+
+
+def _load_book(content_dir: Path) -> tuple[Casebook, list[Diagnostic], dict[str, Path]]:
+    """The book of every record that loaded and validated, every problem found on the way, and
+    each content file's absolute path (for positions). References to records that failed to load
+    are not reported (``Casebook.is_broken``), so one broken file gives one error."""
     locate.clear_cache()
     loaded = load_content(content_dir)
     raw_records, problems = loaded.records, loaded.diagnostics
@@ -271,10 +311,7 @@ def build_case(content_dir: Path) -> Casebook:
     problems.extend(_check_former_ids(book))
     problems.extend(resolve_references(book))
     problems.extend(rules.check(book))
-    if problems:
-        locate.fill_positions(problems, abs_paths)
-        raise ContentError(problems)
-    return book
+    return book, problems, abs_paths
 
 
 def _check_former_ids(book: Casebook) -> list[Diagnostic]:
@@ -304,6 +341,10 @@ def _check_former_ids(book: Casebook) -> list[Diagnostic]:
     return problems
 
 
+PAGE = "page"
+"""The field label of a problem in a hand-written page."""
+
+
 def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
     """Hand-written Markdown pages follow the page rules (``core.pages``), and every [[kind:id]]
     in them names an existing record."""
@@ -315,20 +356,28 @@ def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
         text = path.read_text(encoding="utf-8-sig")
         display = path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path)
         for found in pages.check_page(text):
-            problems.append(Diagnostic(display, "", found.message, found.fix, found.line, 1))
+            problems.append(Diagnostic(display, PAGE, found.message, found.fix, found.line, 1))
         for code in shortcodes.find(text):
-            problem = check_shortcode(book, code)
-            if problem is not None:
+            wrong = check_shortcode(book, code)
+            said = wrong or shortcode_warning(book, code)
+            if said is not None:
                 line, column = shortcodes.line_of(text, code.start)
-                problems.append(Diagnostic(display, "", problem[0], problem[1], line, column))
+                diagnostic = Diagnostic(display, PAGE, said[0], said[1], line, column)
+                (problems if wrong else book.warnings).append(diagnostic)
     return problems
 
 
 def build_and_check(content_dir: Path, docs_dir: Path | None) -> Casebook:
-    """``build_case`` plus the citations of hand-written pages, as one run with one list of errors."""
-    book = build_case(content_dir)
+    """Load, validate and cross-link the content and check the hand-written pages in ``docs_dir``
+    (if given) against the records that loaded, as one run: raise ContentError listing every
+    problem of both. Warnings (``Casebook.warnings``) are logged for the build (see ``BUILD_LOGGER``)."""
+    book, problems, abs_paths = _load_book(content_dir)
     if docs_dir is not None and docs_dir.is_dir():
-        problems = check_pages(book, docs_dir)
-        if problems:
-            raise ContentError(problems)
+        problems.extend(check_pages(book, docs_dir))
+    locate.fill_positions(book.warnings, abs_paths)
+    if problems:
+        locate.fill_positions(problems, abs_paths)
+        raise ContentError(problems, book.warnings)
+    for warning in sorted(book.warnings, key=lambda d: d.sort_key):
+        log.info("warning: %s", warning)
     return book

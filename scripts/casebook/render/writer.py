@@ -139,33 +139,29 @@ class PageWriter:
         quotes and sources become footnotes; other records become links. ``inline`` joins it into
         one line, for table cells and list items."""
 
-        def render(code: shortcodes.Shortcode) -> str:
-            if code.text:
-                return self.link(code.id, code.text)
-            if code.kind in ("fact", "quote", "source"):
-                return self.cite_record(code.id)
-            return self.link(code.id)
+        return Markup(markup.to_markdown(text, self._shortcode, inline=inline))
 
-        return Markup(markup.to_markdown(text, render, inline=inline))
+    def _shortcode(self, code: shortcodes.Shortcode) -> str:
+        """A [[kind:id]]: facts, quotes and sources as footnotes, other records (and any with text) as
+        links. A former id names the renamed record (validation warned about it)."""
+        record_id = self.book.current_id(code.id)
+        if code.text:
+            return self.link(record_id, code.text)
+        if code.kind in ("fact", "quote", "source"):
+            return self.cite_record(record_id)
+        return self.link(record_id)
 
     def expand(self, markdown: str) -> str:
         """A hand-written page's Markdown with its [[kind:id]] expanded like ``md``, and nothing else
         changed: pages use the site's full Markdown, checked by ``casebook validate`` (``core.pages``)
         and by the HTML allowlist, not the record-text subset."""
 
-        def render(code: shortcodes.Shortcode) -> str:
-            if code.text:
-                return self.link(code.id, code.text)
-            if code.kind in ("fact", "quote", "source"):
-                return self.cite_record(code.id)
-            return self.link(code.id)
-
-        return shortcodes.replace(markdown, render)
+        return shortcodes.replace(markdown, self._shortcode)
 
     def inline(self, text: str) -> Markup:
         """Like ``md`` but on one line and links only (for text inside a footnote, where footnotes
         cannot nest)."""
-        return Markup(markup.to_markdown(text, lambda c: self.link(c.id, c.text), inline=True))
+        return Markup(markup.to_markdown(text, lambda c: self.link(self.book.current_id(c.id), c.text), inline=True))
 
     def anchors(self, record_id: str) -> Markup:
         """Empty anchors for a renamed record's former ids, so links made before the rename still land."""
