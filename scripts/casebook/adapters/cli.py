@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import shutil
 import sys
 import tempfile
@@ -10,8 +11,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from casebook.core.errors import ContentError
-from casebook.core.model import Source
+from casebook.adapters.rename import KINDS
+from casebook.core.book import Casebook
+from casebook.core.errors import ContentError, Diagnostic
+from casebook.core.model import Fact, Law, Quote, Source
 from casebook.core.validate import build_and_check, build_case
 
 
@@ -42,10 +45,103 @@ def _write_atomically(out: Path, files: Mapping[str, str | bytes]) -> None:
         raise
 
 
+def _docs(args: argparse.Namespace) -> Path:
+    """The hand-written pages that go with the content: --docs, or docs/ beside the content folder."""
+    return args.docs if args.docs is not None else args.content.parent / "docs"
+
+
+def _print_warnings(warnings: list[Diagnostic]) -> None:
+    for warning in sorted(warnings, key=lambda d: d.sort_key):
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def _counts(book: Casebook) -> str:
+    return ", ".join(f"{len(v)} {k}{'s' if len(v) != 1 else ''}" for k, v in sorted(book.by_kind.items()))
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
-    book = build_and_check(args.content, args.docs)
-    counts = ", ".join(f"{len(v)} {k}{'s' if len(v) != 1 else ''}" for k, v in sorted(book.by_kind.items()))
-    print(f"{args.content}: valid ({counts})")
+    try:
+        book = build_and_check(args.content, _docs(args))
+    except ContentError as error:
+        _print_warnings(error.warnings)
+        print("\n".join([*error.lines(), error.summary()]), file=sys.stderr)
+        return 1
+    _print_warnings(book.warnings)
+    print(f"content is valid ({_counts(book)})")
+    return 0
+
+
+def cmd_rename(args: argparse.Namespace) -> int:
+    from casebook.adapters.rename import RenameError, rename
+
+    try:
+        done = rename(args.content, _docs(args), args.kind, args.old, args.new)
+    except ContentError as error:
+        print("\n".join([*error.lines(), error.summary()]), file=sys.stderr)
+        print("rename: the content must be valid before a rename; nothing was changed", file=sys.stderr)
+        return 1
+    except RenameError as error:
+        print(f"rename: {error}; nothing was changed", file=sys.stderr)
+        return 1
+    except OSError as error:  # every file was put back as it was
+        print(
+            f"rename: could not write {error.filename or 'a file'} ({error.strerror}); nothing was changed",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"renamed {done.kind} '{done.old}' to '{done.new}':")
+    for line in done.changes:
+        print(f"  {line}")
+    edits = sum(1 for line in done.changes if ": moved to " not in line)
+    print(
+        f"{edits} edit{'s' if edits != 1 else ''} in {done.files} file{'s' if done.files != 1 else ''}; "
+        f"content is valid ({_counts(done.book)})"
+    )
+    return 0
+
+
+def _excerpt_uses(book: Casebook, source: Source) -> list[list[str]]:
+    """For each of a source's excerpts, the records that quote from it: a fact citation's excerpt, a
+    quote or a quoted law provision of this source that is verbatim in that excerpt (``rules.misquote``)."""
+    from casebook.core.rules import misquote, normalise
+
+    quoting: list[tuple[str, str]] = []  # (record, text it quotes from this source)
+    for fact in book.of_kind(Fact):
+        quoting += [(f"fact {fact.id}", c.excerpt) for c in fact.sources if c.source == source.id and c.excerpt]
+    quoting += [(f"quote {q.id}", q.text) for q in book.of_kind(Quote) if q.source == source.id]
+    for law in book.of_kind(Law):
+        quoting += [(f"law {law.id}", p.text) for p in law.provisions if p.source == source.id and p.form == "quote"]
+    uses = []
+    for excerpt in source.excerpts:
+        stored = [normalise(excerpt)]
+        found = [who for who, text in quoting if misquote(text, stored, source.id) is None]
+        uses.append(list(dict.fromkeys(found)))
+    return uses
+
+
+def cmd_excerpts(args: argparse.Namespace) -> int:
+    from casebook.core import locate
+
+    book = build_case(args.content)
+    source = book.records.get(book.current_id(args.source))
+    if not isinstance(source, Source):
+        close = difflib.get_close_matches(args.source, [s.id for s in book.of_kind(Source)], n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        print(f"excerpts: there is no source '{args.source}'{hint}", file=sys.stderr)
+        return 1
+    origin = book.origins[source.id]
+    uses = _excerpt_uses(book, source)
+    unused = sum(1 for used in uses if not used)
+    noun = "excerpt" if len(uses) == 1 else "excerpts"
+    print(f"{origin.file}: {len(uses)} {noun}, {unused} used by no record")
+    for index, (excerpt, used) in enumerate(zip(source.excerpts, uses, strict=True)):
+        if args.unused and used:
+            continue
+        at = locate.position(origin.abs_path, (*origin.data_path, "excerpts", index))
+        where = f"{origin.file}:{at[0]}" if at else origin.file
+        by = f"used by {len(used)} ({', '.join(used)})" if used else "used by no record"
+        print(f"{where}: excerpts[{index}]: {by}")
+        print(f"    {' '.join(excerpt.split())}")
     return 0
 
 
@@ -151,14 +247,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casebook", description=__doc__)
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     sub = parser.add_subparsers(dest="command", required=True)
+    docs_help = "hand-written pages to check (default: docs/ beside the content folder)"
     validate = sub.add_parser("validate", help="check every content file; print every problem as path:line:column")
-    validate.add_argument("--docs", type=Path, default=Path("docs"), help="hand-written pages to check citations in")
+    validate.add_argument("--docs", type=Path, help=docs_help)
     render = sub.add_parser("render", help="write the generated Markdown pages to a folder for inspection")
     render.add_argument("--out", type=Path, required=True, help="folder to write (replaced only on success)")
     render.add_argument("--docs", type=Path, help="hand-written pages to check and register (default: none)")
     new = sub.add_parser("new", help="write a stub record with the fields to fill and a free id")
     new.add_argument("kind", choices=["fact", "source", "quote", "event"])
     new.add_argument("--id", help="the id to use (default: a free new-KIND-N)")
+    rename = sub.add_parser(
+        "rename",
+        help="give a record a new id: move its file, keep the old id in former_ids, rewrite every reference",
+    )
+    rename.add_argument("kind", choices=KINDS)
+    rename.add_argument("old", help="the record's id now")
+    rename.add_argument("new", help="the id it should have")
+    rename.add_argument("--docs", type=Path, help="hand-written pages to update " + docs_help[docs_help.index("(") :])
+    excerpts = sub.add_parser("excerpts", help="list a source's stored excerpts and the records that quote each")
+    excerpts.add_argument("source", help="the source's id")
+    excerpts.add_argument("--unused", action="store_true", help="only the excerpts that no record quotes yet")
     sub.add_parser("schemas", help="regenerate docs/schemas/*.schema.json and .vscode/settings.json from the model")
     permalinks = sub.add_parser("permalinks", help="compare a built site's addresses with the published list")
     permalinks.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
@@ -183,6 +291,8 @@ COMMANDS = {
     "validate": cmd_validate,
     "render": cmd_render,
     "new": cmd_new,
+    "rename": cmd_rename,
+    "excerpts": cmd_excerpts,
     "schemas": cmd_schemas,
     "permalinks": cmd_permalinks,
     "links": cmd_links,

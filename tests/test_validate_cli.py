@@ -1,0 +1,170 @@
+"""`casebook validate` reports content/ and docs/ in one run, words its results for a contributor,
+resolves a renamed record's former id with a warning; `casebook excerpts` finds unused excerpts."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from casebook.core.validate import BUILD_LOGGER, build_and_check
+from casebook.render.writer import PageWriter
+
+from .conftest import mkdocs_build
+
+FACT = "content/facts/complaint-unsealed.yml"
+PAGE = "docs/about/method.md"
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _append(path: Path, text: str) -> int:
+    """Append a paragraph; return its line number."""
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before.rstrip("\n") + "\n\n" + text + "\n", encoding="utf-8")
+    return len(before.rstrip("\n").splitlines()) + 2
+
+
+def test_content_and_page_errors_are_reported_in_one_run(run, project: Path) -> None:
+    _replace(project / FACT, 'date: "2020-12-18"', "date: Dec 2020")
+    line = _append(project / PAGE, "See [[fact:nope]].")
+    code, out, err = run("--content", project / "content", "validate")
+    assert code == 1 and out == ""
+    assert f"{FACT}:6:7: date: 'Dec 2020' is not a date" in err
+    assert f"{PAGE}:{line}:5: page: [[fact:nope]]: unknown fact 'nope'" in err
+    assert err.splitlines()[-1] == "2 errors"
+    assert "nothing was written" not in err
+
+
+def test_a_page_citing_a_record_that_failed_to_load_is_not_reported_again(run, project: Path) -> None:
+    _replace(project / FACT, "status: established", "status: proven")
+    _append(project / PAGE, "See [[fact:complaint-unsealed]].")
+    code, _, err = run("--content", project / "content", "validate")
+    assert code == 1
+    assert "[[fact:complaint-unsealed]]" not in err
+    assert err.splitlines()[-1] == "1 error"
+
+
+def test_valid_content_says_so_with_counts(run, project: Path) -> None:
+    code, out, err = run("--content", project / "content", "validate")
+    assert code == 0 and err == ""
+    assert out.startswith("content is valid (1 case, ") and "3 facts" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id: complaint-unsealed\n\tstatus: established\n", f"{FACT}:2:1: YAML syntax: invalid YAML"),
+        ("id: a\nid: b\n", f"{FACT}:2:1: YAML syntax: duplicate key 'id'"),
+        ("", f"{FACT}: file: file is empty"),
+    ],
+    ids=["tab", "duplicate-key", "empty"],
+)
+def test_file_level_problems_are_labelled(run, project: Path, text: str, expected: str) -> None:
+    (project / FACT).write_text(text, encoding="utf-8")
+    code, _, err = run("--content", project / "content", "validate")
+    assert code == 1 and expected in err
+    assert "(file)" not in err
+
+
+def _rename_by_hand(project: Path) -> None:
+    """complaint-unsealed was once called complaint-old."""
+    _replace(project / FACT, "id: complaint-unsealed\n", "id: complaint-unsealed\nformer_ids: [complaint-old]\n")
+
+
+def test_a_former_id_in_a_citation_resolves_with_a_warning(run, project: Path) -> None:
+    _rename_by_hand(project)
+    line = _append(project / PAGE, "An old link [[fact:complaint-old]] and [[fact:complaint-old|one with text]].")
+    _replace(project / "content/timeline.yml", "[[fact:complaint-unsealed]]", "[[fact:complaint-old]]")
+    code, out, err = run("--content", project / "content", "validate")
+    assert code == 0 and out.startswith("content is valid")
+    warnings = err.splitlines()
+    assert (
+        f"warning: {PAGE}:{line}:13: page: [[fact:complaint-old]]: 'complaint-old' was renamed to "
+        "'complaint-unsealed' (write [[fact:complaint-unsealed]])" in warnings
+    )
+    assert any(
+        w.startswith("warning: content/timeline.yml:4:") and "summary: [[fact:complaint-old]]" in w for w in warnings
+    )
+    assert len(warnings) == 3
+
+    book = build_and_check(project / "content", project / "docs")
+    assert book.get("complaint-old") is book.get("complaint-unsealed")
+    assert book.label_of("complaint-old") == book.label_of("complaint-unsealed")
+    assert "unsealing-day" in book.cited_by["complaint-unsealed"]  # the timeline's old link counts as a citation
+    page = PageWriter(book, "about/method.md", None)
+    expanded = page.expand("Old [[fact:complaint-old]], new [[fact:complaint-unsealed]], [[fact:complaint-old|text]].")
+    assert expanded.count("[^cite-complaint-unsealed]") == 2  # one footnote for both names
+    assert "[text](../case/facts.md#complaint-unsealed)" in expanded
+    assert "complaint-old" not in expanded + page.footnotes()
+
+
+def test_the_build_logs_warnings_at_info(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    _rename_by_hand(project)
+    _append(project / PAGE, "An old link [[fact:complaint-old]].")
+    with caplog.at_level(logging.INFO, logger=BUILD_LOGGER):
+        build_and_check(project / "content", project / "docs")
+    logged = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == BUILD_LOGGER]
+    assert len(logged) == 1
+    assert logged[0][0] == logging.INFO and logged[0][1].startswith(f"warning: {PAGE}:")
+
+
+def test_a_strict_build_with_a_former_id_succeeds_and_says_so(project: Path, tmp_path: Path) -> None:
+    _rename_by_hand(project)
+    _append(project / PAGE, "An old link [[fact:complaint-old]].")
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert "warning: docs/about/method.md:" in result.stderr and "'complaint-old' was renamed" in result.stderr
+    assert "WARNING" not in result.stderr
+
+
+def test_a_field_reference_to_a_former_id_names_the_new_id(run, project: Path) -> None:
+    _rename_by_hand(project)
+    _replace(project / "content/timeline.yml", "facts: [complaint-unsealed", "facts: [complaint-old")
+    code, _, err = run("--content", project / "content", "validate")
+    assert code == 1
+    assert "facts[0]: 'complaint-old' is a former id of the fact 'complaint-unsealed' (use 'complaint-unsealed')" in err
+
+
+# ---------------------------------------------------------------- casebook excerpts
+
+SOURCE = "doj-2020-12-18-release"
+
+
+def test_excerpts_lists_each_with_the_records_that_quote_it(run, project: Path) -> None:
+    code, out, _ = run("--content", project / "content", "excerpts", SOURCE)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == f"content/sources/{SOURCE}.yml: 2 excerpts, 0 used by no record"
+    assert lines[1] == f"content/sources/{SOURCE}.yml:12: excerpts[0]: used by 1 (fact complaint-unsealed)"
+    assert lines[2].startswith("    A complaint and arrest warrant were unsealed today")
+    assert lines[3] == f"content/sources/{SOURCE}.yml:16: excerpts[1]: used by 1 (fact jin-not-in-custody)"
+
+
+def test_excerpts_unused_lists_only_what_no_record_quotes(run, project: Path) -> None:
+    source = project / f"content/sources/{SOURCE}.yml"
+    source.write_text(
+        source.read_text(encoding="utf-8")
+        + "  - Jin allegedly participated in a scheme to disrupt a series of meetings.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("--content", project / "content", "excerpts", SOURCE, "--unused")
+    assert code == 0
+    assert out.splitlines() == [
+        f"content/sources/{SOURCE}.yml: 3 excerpts, 1 used by no record",
+        f"content/sources/{SOURCE}.yml:17: excerpts[2]: used by no record",
+        "    Jin allegedly participated in a scheme to disrupt a series of meetings.",
+    ]
+
+
+def test_excerpts_of_an_unknown_source_suggests_one(run, project: Path) -> None:
+    code, _, err = run("--content", project / "content", "excerpts", "doj-2020-12-18-relase")
+    assert code == 1
+    assert (
+        err.strip() == "excerpts: there is no source 'doj-2020-12-18-relase' (did you mean 'doj-2020-12-18-release'?)"
+    )
