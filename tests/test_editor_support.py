@@ -71,3 +71,43 @@ def test_new_quote_is_appended_with_a_free_id(run, content: Path) -> None:
     assert [q["id"] for q in quotes][-2:] == ["new-quote-1", "new-quote-2"]
     code, _, err = run("--content", content, "new", "quote", "--id", "zoom-2020-12-18-support")
     assert code == 2 and "already taken" in err
+
+
+def _fact(**fields: object) -> dict[str, object]:
+    base: dict[str, object] = {
+        "id": "zoom-said-x",
+        "statement": "Zoom said so.",
+        "status": "reported",
+        "date": "2020-06",
+        "topics": ["t"],
+        "sources": [{"source": "s"}],
+    }
+    return {**base, **fields}
+
+
+def _errors(kind: str, data: dict[str, object]) -> list[str]:
+    validator = jsonschema.Draft202012Validator(json.loads(schema_files()[f"{kind}.schema.json"]))
+    return [e.message for e in validator.iter_errors(data)]
+
+
+def test_editor_schema_holds_the_status_rules_one_record_can_show() -> None:
+    assert any("'attributed_to' is a required property" in m for m in _errors("fact", _fact()))
+    assert _errors("fact", _fact(attributed_to=[])) != []  # an empty list says no one either
+    assert _errors("fact", _fact(attributed_to=["zoom"])) == []
+    assert _errors("fact", _fact(status="established")) == []  # the rule is the reported status's alone
+    assert _errors("fact", _fact(status="alleged")) != []  # an allegation quotes its source
+    assert _errors("fact", _fact(status="alleged", sources=[{"source": "s", "excerpt": "as alleged, it was"}])) == []
+    source = {
+        "id": "s",
+        "title": "T",
+        "publisher": "P",
+        "type": "press",
+        "published": "2020",
+        "url": "https://example.org/a",
+        "archive_url": "https://web.archive.org/web/https://example.org/a",
+        "accessed": "2020-01-01",
+        "license": "copyrighted",
+        "snapshot": {"file": "sources/snapshots/s.txt", "sha256": "0" * 64},
+    }
+    assert any("'public-domain' was expected" in m for m in _errors("source", source))
+    assert _errors("source", {**source, "license": "public-domain"}) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from casebook.core.load import LAYOUT
 from casebook.core.model import MODELS
@@ -17,9 +18,47 @@ SCHEMA_DIR = Path("docs") / "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
+def _when(field: str, value: str, then: dict[str, Any], why: str) -> dict[str, Any]:
+    return {"description": why, "if": {"properties": {field: {"const": value}}, "required": [field]}, "then": then}
+
+
+RECORD_RULES: dict[str, list[dict[str, Any]]] = {
+    "fact": [
+        _when(
+            "status",
+            "reported",
+            {"required": ["attributed_to"], "properties": {"attributed_to": {"minItems": 1}}},
+            "a reported fact must say who reported it: attributed_to (rules.reported_facts_are_attributed)",
+        ),
+        _when(
+            "status",
+            "alleged",
+            {"properties": {"sources": {"contains": {"type": "object", "required": ["excerpt"]}}}},
+            "an alleged fact must quote its official source: a citation with an excerpt "
+            "(rules.alleged_facts_cite_official_sources)",
+        ),
+    ],
+    "source": [
+        {
+            "description": "only a public-domain document may be stored as a snapshot "
+            "(rules.snapshots_are_public_domain)",
+            "if": {"required": ["snapshot"]},
+            "then": {"properties": {"license": {"const": "public-domain"}}},
+        }
+    ],
+}
+"""The sourcing rules (``core.rules``) that one record can be checked against alone, as ``if``/``then``,
+so that an editor underlines them too. The rest read other records or files and only
+``casebook validate`` checks them: that an alleged fact's source is a court or government one and its
+excerpt verbatim, that an established fact cites a primary record, excerpt lengths in words, snapshot
+hashes, official hosts, dates against sources' dates and a lesson's minutes."""
+
+
 def schema_for(kind: str) -> dict[str, object]:
     model = MODELS[kind]
     schema = model.model_json_schema()
+    if kind in RECORD_RULES:
+        schema["allOf"] = RECORD_RULES[kind]
     pattern, shape = LAYOUT[kind]
     described = f"A casebook {kind} record (content/{pattern})."
     if shape == "one":
