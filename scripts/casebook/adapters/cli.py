@@ -167,7 +167,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"the id '{record_id}' is already taken; choose another with --id", file=sys.stderr)
         return 2
     path, line = new_record(args.content, args.kind, record_id)
-    print(f"{path}:{line}: new {args.kind} '{record_id}'; fill in its fields, then run: casebook validate")
+    print(f"{path}:{line}: new {args.kind} '{record_id}'; fill in its fields, then run: .venv/bin/casebook validate")
     return 0
 
 
