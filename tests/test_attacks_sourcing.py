@@ -284,7 +284,7 @@ def test_a_missing_hosts_file_makes_no_host_official(tmp_path: Path) -> None:
         ),
         (
             "host: justice.gov\n",
-            "content/official-hosts.yml:1:1: (file): expected a list of hosts (start each entry with '- host: …')",
+            "content/official-hosts.yml:1:1: file: expected a list of hosts (start each entry with '- host: …')",
         ),
     ],
     ids=["duplicate", "top-level-domain", "wildcard", "no-reason", "unknown-field", "not-a-list"],

@@ -116,7 +116,7 @@ def test_unknown_citation_in_docs_aborts_build(project: Path) -> None:
     page.write_text("# Home\n\nSee [[quote:nope]].\n")
     result = mkdocs_build(project, project / "site")
     assert result.returncode != 0
-    assert "docs/index.md:3:5: (file): [[quote:nope]]: unknown quote 'nope'" in result.stderr
+    assert "docs/index.md:3:5: page: [[quote:nope]]: unknown quote 'nope'" in result.stderr
     assert not (project / "site").exists()
 
 
