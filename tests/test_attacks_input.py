@@ -29,6 +29,8 @@ from casebook.core.files import read_bytes, refuse_symlinks, walk
 from casebook.core.load import EXTRA_FILES, discover
 from casebook.core.validate import build_case
 
+from .conftest import mkdocs_build
+
 FACT = "facts/complaint-unsealed.yml"
 SECRET = "root:x:0:0:the-secret-line"
 
@@ -130,6 +132,19 @@ def test_docs_links_are_found_for_the_docs_check(tmp_path: Path) -> None:
         ("docs/hostname.md", *LINK),
     ]
     assert walk(docs)[0] == ["index.md"]  # nothing under the linked folder is listed
+
+
+@needs_symlinks
+def test_a_symlinked_page_fails_validate_and_the_build(run, project: Path, tmp_path: Path) -> None:
+    docs = project / "docs"
+    (docs / "hostname.md").symlink_to("/etc/hostname")
+    code, out, err = run("--content", project / "content", "validate", "--docs", docs)
+    assert code == 1, out + err
+    assert "docs/hostname.md: file: is a symbolic link (replace it with the file itself)" in err
+    built = mkdocs_build(project, tmp_path / "site")
+    assert built.returncode != 0
+    assert "docs/hostname.md: file: is a symbolic link" in built.stderr
+    assert not (tmp_path / "site" / "hostname").exists()
 
 
 @needs_symlinks

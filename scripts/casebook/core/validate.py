@@ -21,10 +21,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from casebook.core import locate, pages, rules, shortcodes
+from casebook.core import files, locate, pages, rules, shortcodes
 from casebook.core.book import Casebook, Origin
 from casebook.core.errors import ContentError, Diagnostic, dotted
-from casebook.core.load import LAYOUT, RawRecord, load_content
+from casebook.core.load import LAYOUT, MAX_FILE_BYTES, RawRecord, load_content
 from casebook.core.model import MODELS, Record
 
 BUILD_LOGGER = "mkdocs.plugins.casebook"
@@ -348,13 +348,18 @@ PAGE = "page"
 def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
     """Hand-written Markdown pages follow the page rules (``core.pages``), and every [[kind:id]]
     in them names an existing record."""
-    problems = []
-    root = docs_dir.resolve().parent
-    for path in sorted(docs_dir.rglob("*.md")):
-        if path.is_symlink():
-            continue  # reported by the symlink check; never read through a link
-        text = path.read_text(encoding="utf-8-sig")
-        display = path.resolve().relative_to(root).as_posix() if path.resolve().is_relative_to(root) else str(path)
+    # Every file under docs/ is published by MkDocs, so a link anywhere there is refused (MkDocs
+    # would copy what it points to), and no page is read through one.
+    names, problems = files.walk(docs_dir)
+    for rel in names:
+        if not rel.endswith(".md"):
+            continue
+        display = files.display_path(docs_dir, rel)
+        raw, unreadable = files.read_bytes(docs_dir / rel, display, MAX_FILE_BYTES)
+        if raw is None:
+            problems.extend([unreadable] if unreadable else [])
+            continue
+        text = raw.decode("utf-8-sig", errors="replace")
         for found in pages.check_page(text):
             problems.append(Diagnostic(display, PAGE, found.message, found.fix, found.line, 1))
         for code in shortcodes.find(text):
