@@ -18,9 +18,15 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[net,test]'
 	touch $(STAMP)
 
-## serve: run the site at http://127.0.0.1:8000, rebuilding when content/, docs/ or mkdocs.yml change
+## serve: run the site at http://127.0.0.1:8000 (another port: make serve PORT=8001), rebuilding when
+##        content/, docs/ or mkdocs.yml change; while the content has errors, every page shows them
+# On `kill <make's pid>` make passes SIGTERM to its own children only, so mkdocs must be that child, not a
+# shell's: `exec` replaces the recipe's shell with it (a `VAR=… mkdocs` prefix ran a shell that died alone
+# and left mkdocs serving). Ctrl-C reaches every process in the terminal anyway. Tested in tests/test_serve.py.
+PORT ?= 8000
+serve: export CASEBOOK_SITE_URL = http://127.0.0.1:$(PORT)/
 serve: $(STAMP)
-	CASEBOOK_SITE_URL=http://127.0.0.1:8000/ $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
+	exec $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
 
 ## test: lint, the content check and every test: strict MkDocs builds, link checks, browser tests in Chromium
 test: $(STAMP) $(NODE_TOOLS) lint
