@@ -27,6 +27,8 @@ from urllib.request import urlopen
 
 import pytest
 
+from casebook.adapters.mkdocs_plugin import banner, with_banner
+
 from .conftest import ROOT
 
 pytestmark = pytest.mark.build
@@ -282,3 +284,13 @@ def test_killing_make_serve_stops_the_server(project: Path, tmp_path: Path) -> N
         make.wait(timeout=10)
     finally:
         stop(make)
+
+
+def test_the_banner_escapes_the_errors_and_replaces_the_one_before() -> None:
+    page = '<html><body dir="ltr"><p>page</p></body></html>'
+    first = with_banner(page, banner("Errors", "content/x.yml:1:1: date: '<script>alert(1)</script>' & more"))
+    assert "<script>" not in first and "&lt;script&gt;alert(1)&lt;/script&gt;" in first and "&amp; more" in first
+    second = with_banner(first, banner("Errors", "content/y.yml:2:3: status: missing"))
+    assert second.count(BANNER) == 1 and "content/y.yml:2:3" in second and "content/x.yml" not in second
+    assert second.endswith("<p>page</p></body></html>")
+    assert with_banner("<p>no body</p>", banner("Errors", "x")) == "<p>no body</p>"
