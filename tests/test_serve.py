@@ -53,6 +53,14 @@ def on_pre_build(config):
 """
 
 
+def save(path: Path, text: str) -> None:
+    """Write a file whole, as an editor's save, so the server's file watcher never sees it half written
+    (an empty fact file is another error); the temporary file is outside the watched folders."""
+    part = path.parents[2] / f".{path.name}.part"
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -185,7 +193,7 @@ def test_a_broken_edit_keeps_the_last_good_site_with_the_errors_on_every_page(se
         (served.project / "slow-builds").touch()  # from now on each build takes 3 s longer
         reloads = served.reloads()
         original = fact.read_text(encoding="utf-8")
-        fact.write_text(re.sub(r"^status: .*\n", "", original, flags=re.MULTILINE), encoding="utf-8")
+        save(fact, re.sub(r"^status: .*\n", "", original, flags=re.MULTILINE))
         broke = time.monotonic()
         wait_for(lambda: served.reloads() > reloads, REBUILD, "the rebuild after the break")
         rebuilt = time.monotonic()
@@ -207,7 +215,7 @@ def test_a_broken_edit_keeps_the_last_good_site_with_the_errors_on_every_page(se
 
         # The fix: the site comes back, without the banner; meanwhile (3 s) the bannered site is served.
         reloads = served.reloads()
-        fact.write_text(original, encoding="utf-8")
+        save(fact, original)
         wait_for(lambda: served.reloads() > reloads, REBUILD, "the rebuild after the fix")
         for path in ("/", "/case/facts/", "/sources/"):
             status, page = client.get(path)
@@ -226,7 +234,7 @@ def test_a_broken_edit_keeps_the_last_good_site_with_the_errors_on_every_page(se
 def test_a_first_build_with_errors_serves_the_errors(serve: Callable[[], Served], project: Path) -> None:
     fact = project / FACT
     original = fact.read_text(encoding="utf-8")
-    fact.write_text(re.sub(r"^status: .*\n", "", original, flags=re.MULTILINE), encoding="utf-8")
+    save(fact, re.sub(r"^status: .*\n", "", original, flags=re.MULTILINE))
     served = serve()
     client = served.client
     for path, expected in (("/", 200), ("/case/facts/", 404)):
@@ -235,7 +243,7 @@ def test_a_first_build_with_errors_serves_the_errors(serve: Callable[[], Served]
         assert BANNER in page, path
         assert ERROR.search(banner_text(page)), banner_text(page)
     reloads = served.reloads()
-    fact.write_text(original, encoding="utf-8")
+    save(fact, original)
     wait_for(lambda: served.reloads() > reloads, REBUILD, "the rebuild after the fix")
     status, page = client.get("/case/facts/")
     assert status == 200 and BANNER not in page
@@ -245,7 +253,7 @@ def test_a_first_build_with_errors_serves_the_errors(serve: Callable[[], Served]
 
 def test_mkdocs_build_still_fails_on_the_same_error(project: Path, tmp_path: Path) -> None:
     fact = project / FACT
-    fact.write_text(re.sub(r"^status: .*\n", "", fact.read_text(encoding="utf-8"), flags=re.MULTILINE))
+    save(fact, re.sub(r"^status: .*\n", "", fact.read_text(encoding="utf-8"), flags=re.MULTILINE))
     for strict in ([], ["--strict"]):
         built = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", *strict, "--site-dir", str(tmp_path / "site")],
