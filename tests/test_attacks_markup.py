@@ -136,8 +136,8 @@ def test_hostile_record_text_is_refused_with_its_location(case: str, run, conten
 REFUSED_PAGES = {
     "raw-html-block": ('<div markdown onmouseover="alert(1)">x</div>\n', "raw HTML is not allowed in pages"),
     "html-in-admonition": ('!!! note "x"\n\n    <img src=x onerror=alert(1)>\n', "raw HTML is not allowed"),
-    "attribute-handler": ("Text\n{: onclick=alert(1) }\n", "attribute list may set only an id or a class"),
-    "attribute-href": ('[x](a.md){: href="javascript:alert(1)" }\n', "attribute list may set only an id or a class"),
+    "attribute-handler": ("Text\n{: onclick=alert(1) }\n", "attribute list may set only a heading's id"),
+    "attribute-href": ('[x](a.md){: href="javascript:alert(1)" }\n', "attribute list may set only a heading's id"),
     "outside-image": ("![](https://tracker.example/p.png)\n", "images must come from this site"),
     "javascript-link": ("[x](javascript:alert(1))\n", "'javascript:' links are not allowed"),
     "split-scheme": ("[x](java\nscript:alert(1))\n", "'javascript:' links are not allowed"),
@@ -150,6 +150,20 @@ REFUSED_PAGES = {
         "heading id 'every-statement-is-a-record' is already",
     ),
     "same-heading-twice": ("## Every statement is a record\n", "heading id 'every-statement-is-a-record' is already"),
+    # found by the independent attacker: front matter closed by '...', MultiMarkdown meta, '\<', deep nesting
+    "front-matter-dots": (
+        '---\ntitle: "Insider \\x3Cimg src=x onerror=alert(1)\\x3E"\nsubtitle: x\n...\n',
+        "front matter title: '<' is not allowed",
+    ),
+    "multimarkdown-meta": ("subtitle: \\<script>alert(1)//\\</script>\n\n", "may not start with 'key: value' lines"),
+    "escaped-html": ("## Topics \\<img src=x onerror=alert(1)>\n", "raw HTML is not allowed in pages"),
+    "deep-quote": ("> " * 20 + '<img src="/\\evil.example/deep.png">\n', "raw HTML is not allowed in pages"),
+    "deep-list": ("- " * 30 + "x\n", "nested too deeply"),
+    "backslash-image": ("![a](/\\evil.example/x.png)\n", "images must come from this site"),
+    "class-attribute": ("## Heading { .md-banner }\n", "attribute list may set only a heading's id"),
+    "search-boost": ("---\nsearch: {boost: 1000000000}\n---\n", "front matter search: only 'exclude: true'"),
+    "bracket-run": ("[" * 600 + "\n", "more than 500 '[' in one paragraph"),
+    "shortcode-text": ("See [[fact:complaint-unsealed|a <b> c]].\n", "text: '<' is not allowed"),
     "paragraph-id": ("A paragraph\n{ #every-statement-is-a-record }\n", "only a heading may set an id"),
 }
 
@@ -158,7 +172,7 @@ REFUSED_PAGES = {
 def test_hostile_page_is_refused_with_its_location(case: str, run, project: Path) -> None:
     page = project / "docs" / "about" / "method.md"
     text, expected = REFUSED_PAGES[case]
-    front = text.startswith("---")
+    front = text.startswith("---") or re.match(r"[a-z]+:", text) is not None  # metadata goes at the top
     page.write_text(
         text + page.read_text(encoding="utf-8") if front else page.read_text(encoding="utf-8") + "\n" + text
     )
@@ -280,3 +294,16 @@ def test_an_id_used_twice_fails_the_build_naming_the_page(project: Path, tmp_pat
     site.pages, site.trusted_html = {}, {}
     with pytest.raises(ValueError, match=re.escape("id 'x' is used twice on a.md")):
         site.content_html("a.md", '<h2 id="x">a</h2><p id="x">b</p>')
+
+
+@pytest.mark.parametrize("name", ["evil.html", "assets/logo.svg", "assets/extra.js", "assets/extra.css", "notes.txt"])
+def test_only_pages_and_pictures_are_published_from_docs(name: str, run, project: Path) -> None:
+    path = project / "docs" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("<script>alert(1)</script>\n", encoding="utf-8")
+    (project / "docs" / "assets").mkdir(exist_ok=True)
+    (project / "docs" / "assets" / "fine.png").write_bytes(b"\x89PNG\r\n")
+    code, out, err = run("--content", project / "content", "validate", "--docs", project / "docs")
+    assert code == 1, out + err
+    assert f"docs/{name}: file: this kind of file may not be published from docs/" in err
+    assert "fine.png" not in err

@@ -118,7 +118,9 @@ WORST: dict[str, Worst] = {
         (lambda: "---\n" + _run("--\n"), lambda: "---\n" + _run("---x\n"), lambda: "---" + " " * MB), "match"
     ),
     "casebook.core.pages._ATTR_LIST": Worst((*_reps("{", "{:", "{a"), lambda: "{" + "a" * MB), "finditer"),
-    "casebook.core.pages._ATTR_ITEM": Worst((lambda: "#" + "a" * MB + "!",), "fullmatch"),
+    "casebook.core.pages._HEADING_ID": Worst((lambda: "#" + "a" * MB + "!",), "fullmatch"),
+    "casebook.core.pages._META_LINE": Worst((lambda: "a" * MB, lambda: "   " + "a" * MB), "match"),
+    "casebook.core.markup._LOCAL_PATH": Worst((lambda: "a" * MB + " ", lambda: "a?" + "=" * MB + " "), "fullmatch"),
     "casebook.core.pages._SPLIT_TARGET": Worst(_reps("](", "](<", "]"), "finditer"),
     "casebook.core.pages._HEADING_ATTRS": Worst(
         (*_reps("{", "{}", "{} ", "{}\n", "{:a"), lambda: "{}" + " " * MB + "x"), "search"

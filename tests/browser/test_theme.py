@@ -23,7 +23,7 @@ _SHARE_ICON = """
           </"""
 _SHARE_ATTRIBUTES = (
     ' class="md-search__icon md-icon" title="{{ lang.t(\'search.share\') }}"'
-    ' aria-label="{{ lang.t(\'search.share\') }}"'
+    " aria-label=\"{{ lang.t('search.share') }}\""
     ' data-clipboard data-clipboard-text="" data-md-component="search-share" tabindex="-1">'
 )
 # file -> the (Material's text, ours) replacements that make the override, each found once upstream
@@ -62,4 +62,11 @@ def test_mkdocs_uses_the_overrides() -> None:
     config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     assert config["theme"]["custom_dir"] == "scripts/casebook/theme"
     overrides = {p.relative_to(THEME).as_posix() for p in THEME.rglob("*") if p.is_file()}
-    assert overrides == {*CHANGES, "main.html", "assets/javascripts/casebook.js"}
+    # the site's own style sheet and print script live with the theme (code review), not in docs/
+    assert overrides == {
+        *CHANGES,
+        "main.html",
+        "assets/javascripts/casebook.js",
+        "assets/casebook.css",
+        "assets/print.js",
+    }

@@ -93,7 +93,8 @@ def outside_images(page: _Page) -> list[str]:
     found = []
     for tag, attrs in page.tags:
         for name, value in attrs:
-            if (tag, name) in IMAGE_SOURCES and ("://" in value or value.lstrip().startswith("//")):
+            cleaned = _IGNORED_IN_URLS.sub("", value)
+            if (tag, name) in IMAGE_SOURCES and ("://" in cleaned or cleaned.startswith("//") or "\\" in cleaned):
                 found.append(f"<{tag} {name}={value[:60]!r}>")
     return found
 

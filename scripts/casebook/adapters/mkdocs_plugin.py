@@ -50,7 +50,7 @@ PAGE_ERRORS = "Some pages could not be built; fix these errors and save, and the
 REBUILD_FAILED = "The site could not be rebuilt. This is the last site built; fix the error and save, and it reloads."
 NOT_BUILT = "<p>This page is not built while the content has errors (listed above).</p>"
 BANNER_START, BANNER_END = "<!-- casebook-errors -->", "<!-- /casebook-errors -->"
-BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+BODY = re.compile(r"<body\b[^<>]*>", re.IGNORECASE)  # [^<>]: a run of "<body" cannot make it rescan
 
 
 def banner(title: str, errors: str) -> str:

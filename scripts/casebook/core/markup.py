@@ -74,8 +74,14 @@ _INLINE_NAMES = {
 
 # Characters no text field may hold: C0/C1 controls other than newline and tab, the bidirectional
 # embedding/override/isolate controls (they can make text read differently from how it is stored),
-# the Unicode line and paragraph separators, and the private-use area (the renderer's placeholders).
-_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ue000-\uf8ff]")
+# the Unicode line and paragraph separators, invisible characters that hide what a text says (zero
+# width space, word joiner and invisible operators, byte-order mark, tag characters), and the
+# private-use areas (the renderer's placeholders are private-use characters).
+_FORBIDDEN_RANGES = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\u2028\u2029"
+    "\ue000-\uf8ff\ufeff\U000e0000-\U000e007f\U000f0000-\U0010ffff"
+)
+_FORBIDDEN_CHARS = re.compile(f"[{_FORBIDDEN_RANGES}]")
 
 # Python-Markdown syntax that CommonMark reads as text. It would be inert on output anyway (every
 # character of text is escaped); rejecting it tells the contributor why it does not work.
@@ -105,12 +111,11 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # Text that matches neither of these has no forbidden character, no foreign syntax and nothing for
 # the parser, so ``check`` answers such text (most statements) with two fast scans: one for
 # characters (a character set, the quickest search there is), one for line starts.
-_QUICK_CHARS = re.compile(
-    "[\\\\`*_\\[\\]<>&!{\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ue000-\uf8ff]"
-)
+_QUICK_CHARS = re.compile(f"[\\\\`*_\\[\\]<>&!{{{_FORBIDDEN_RANGES}]")
 _QUICK_LINES = re.compile(r"^[ \t]*(?:[#>+*=~-]|[0-9]{1,9}[.)]|\?\?\?|///)|^(?: {4}|\t)", re.MULTILINE)
 
 
+_LOCAL_PATH = re.compile(r"[A-Za-z0-9._~%-][A-Za-z0-9._~%/-]*(?:[?#][A-Za-z0-9._~%/=&-]*)?")
 # RFC 3986: a URI is unreserved, reserved and percent-encoded characters only.
 _URI_CHARS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
 
@@ -135,10 +140,17 @@ class _Parser(MarkdownIt):
         return url
 
 
+MAX_DEPTH = 12  # token nesting: a list inside a list inside … (a list level is 2-3 tokens deep)
+
+
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """The CommonMark parser that record text and hand-written pages are checked with."""
-    md = _Parser("commonmark", {"html": True})
+    # markdown-it silently drops blocks nested deeper than maxNesting (20 in CommonMark's preset),
+    # which would let text past every check. With a limit well above MAX_DEPTH, anything dropped
+    # sits under tokens deeper than MAX_DEPTH, which ``too_deep`` refuses; and the inline parser's
+    # recursion stays far from Python's limit.
+    md = _Parser("commonmark", {"html": True, "maxNesting": 2 * MAX_DEPTH})
     md.disable("text_join")  # keep entities and escapes as their own tokens
     return md
 
@@ -196,7 +208,15 @@ def _parse(text: str) -> tuple[list[Token], dict[str, object]]:
 
 def check(text: str) -> Problem | None:
     """The first way ``text`` leaves the record-text subset, or None when it is inside it."""
-    bare = shortcodes.SHORTCODE.sub("", text) if "[[" in text else text
+    if "[[" in text:
+        for code in shortcodes.find(text):
+            problem = check_line(code.text) if code.text else None
+            if problem is not None:  # a citation's own link text is one line of plain text
+                line = text.count("\n", 0, code.start) + 1
+                return Problem(f"[[{code.kind}:{code.id}|…]] text: {problem.message}", problem.fix, line)
+        bare = shortcodes.SHORTCODE.sub("", text)
+    else:
+        bare = text
     if not _QUICK_CHARS.search(bare) and not _QUICK_LINES.search(bare):
         return None
     problem = check_chars(text)
@@ -213,7 +233,13 @@ def check(text: str) -> Problem | None:
     prepared, _ = _with_placeholders(text)
     if not _NEEDS_PARSER.search(prepared):
         return None  # plain prose: nothing CommonMark could read as syntax
-    tokens, env = _parse(prepared)
+    try:
+        tokens, env = _parse(prepared)
+    except RecursionError:
+        return Problem("nested too deeply to check", "use fewer nested lists")
+    deep = too_deep(tokens)
+    if deep is not None:
+        return Problem("nested too deeply", "use fewer nested lists", deep + 1)
     references = env.get("references")
     if references:
         label = next(iter(references))  # type: ignore[call-overload]
@@ -231,6 +257,21 @@ def check(text: str) -> Problem | None:
             if problem is not None:
                 return problem
     return None
+
+
+def too_deep(tokens: list[Token]) -> int | None:
+    """The 0-based line of the first block nested deeper than ``MAX_DEPTH``, or None."""
+    for token in tokens:
+        if token.level > MAX_DEPTH:
+            return token.map[0] if token.map else 0
+    return None
+
+
+def is_local_path(src: str) -> bool:
+    """Whether an image source is a plain relative path on this site: no scheme, no host, no '\'
+    (browsers read '/\\host' and 'https:\\\\host' as another host), no absolute path."""
+    cleaned = re.sub(r"[\s\x00-\x1f]", "", src)
+    return bool(_LOCAL_PATH.fullmatch(cleaned)) and not cleaned.startswith("/")
 
 
 def _check_inline(children: list[Token], line: int) -> Problem | None:
@@ -320,12 +361,10 @@ _ORDERED_MARKER = re.compile(r"^([0-9]+)([.)])")
 
 # Text that needs none of the work below: no character to escape, no whitespace but single spaces
 # between words, nothing a line may not start with. Most names, titles and labels are like this.
-_NEEDS_ESCAPE = re.compile(
-    '[\\\\`*_{}\\[\\]|&<>"\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ue000-\uf8ff]'
-    "|[^\\S ]|  |^[ #+!=?:~/0-9-]| $"
-)
+_NEEDS_ESCAPE = re.compile(f'[\\\\`*_{{}}\\[\\]|&<>"\x00-\x1f{_FORBIDDEN_RANGES}]|[^\\S ]|  |^[ #+!=?:~/0-9-]| $')
 
 
+@lru_cache(maxsize=65_536)  # templates print the same dates, labels and names many times
 def literal(text: str) -> str:
     """``text`` as Python-Markdown text that renders as exactly those characters: one line,
     whitespace collapsed, control characters dropped, every Markdown and HTML character escaped."""

@@ -5,15 +5,21 @@ admonitions, footnotes, ``{ #id }`` anchors, fenced code) but, like record text,
 become active HTML or load something from elsewhere:
 
 - no raw HTML at all (no ``<div markdown>`` either: use an admonition), and no HTML entities;
-- links go to https:// pages, ``mailto:`` addresses or pages of this site; images only from this site;
-- attribute lists set only an id or a class (``{ #id }``, ``{ .class }``), never an attribute;
+- links go to https:// pages, ``mailto:`` addresses or pages of this site; images only from this
+  site, by a plain relative path;
+- attribute lists set only a heading's id (``{ #id }``): no classes, no attributes;
 - no abbreviation definitions (terms are defined once, in content/glossary.yml);
-- no control, bidi-override or private-use characters;
-- front matter only ``title``, ``description``, ``hide`` and ``search``, with one-line values.
+- no control, bidi-override, invisible or private-use characters;
+- front matter (between ``---`` lines, as MkDocs reads it) only ``title`` and ``description`` (one
+  line of plain text each), ``hide`` and ``search: {exclude: true}``; no MultiMarkdown ``key: value``
+  lines at the top of a page, which MkDocs would also read as metadata;
+- a page is at most ``MAX_PAGE`` characters, and a paragraph at most ``MAX_BLOCK`` characters and
+  ``MAX_BRACKETS`` '[' (Python-Markdown's link search is slow on long runs of them).
 
 The page is parsed with markdown-it-py (CommonMark) like record text. Python-Markdown's indented
 blocks (admonition and footnote bodies) are indented code to CommonMark, so their content is parsed
-again as Markdown: nothing hides inside an admonition.
+again as Markdown: nothing hides inside an admonition. Nesting is parsed to any depth and refused
+beyond ``markup.MAX_DEPTH``, so nothing hides where a parser would give up.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 from markdown.extensions.toc import slugify  # type: ignore[import-untyped]  # the slug Python-Markdown gives a heading
@@ -29,16 +36,45 @@ from markdown_it.token import Token
 from casebook.core import markup, shortcodes
 
 FRONT_MATTER_KEYS = ("title", "description", "hide", "search")
+HIDE_VALUES = ("navigation", "toc", "footer", "path", "tags", "feedback")
+MAX_PAGE = 100_000
+MAX_BLOCK = 20_000
+MAX_BRACKETS = 500
+MAX_INDENTED_DEPTH = 6  # admonition inside admonition …: bodies parsed again, at most this deep
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+# MkDocs' own front matter: '---', YAML, then '---' or '...' (mkdocs/utils/meta.py).
+_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*(?:\n|\Z)", re.DOTALL)
+# MultiMarkdown meta, which MkDocs also reads when a page has no front matter.
+_META_LINE = re.compile(r"\A[ ]{0,3}[A-Za-z0-9_-]+:")
 _ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
-_ATTR_ITEM = re.compile(r"[#.][A-Za-z0-9_-]+")
+_HEADING_ID = re.compile(r"#[A-Za-z0-9][A-Za-z0-9_-]*")
 _ABBREVIATION = re.compile(r"(?m)^[ \t]*\*\[")
-# Python-Markdown reads '<' + a letter as the start of raw HTML more loosely than CommonMark does
-# ('<svg/onload=…>' is text to one and a tag to the other), so text may not hold one at all.
 _SPLIT_TARGET = re.compile(r"\]\(<?([^)>]*)")
 _HEADING_ATTRS = re.compile(r"\{:?([^{}\n]*)\}\s*$")
+_WORDS = ("text", "text_special", "softbreak")
+# Python-Markdown reads '<' + a letter as the start of raw HTML more loosely than CommonMark does
+# ('<svg/onload=…>' is text to one and a tag to the other, and '\<' is an escape to one only), so
+# a paragraph may not hold one at all outside code.
 _LOOSE_HTML = re.compile(r"<(?!https://)[A-Za-z!?/]")
+
+
+# What docs/ may hold besides pages: pictures (raster only: an SVG can hold script) and the JSON
+# schemas that `casebook schemas` writes. MkDocs publishes every file in docs/ as it is, so an .html,
+# .svg, .js or .css file there would be active on the site's own origin.
+PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
+
+
+def published_file_problem(rel: str) -> tuple[str, str] | None:
+    """Why a file in docs/ other than a page may not be published, as (problem, fix), or None."""
+    name = rel.lower()
+    if name.endswith(PICTURES) or (rel.startswith("schemas/") and name.endswith(".json")):
+        return None
+    if name.endswith(".md"):
+        return "a page must end in lower-case .md", "rename it"
+    return (
+        "this kind of file may not be published from docs/ (it could run in readers' browsers)",
+        "docs/ holds pages (.md) and pictures (.png, .jpg, .webp); site code belongs in scripts/casebook/theme/",
+    )
 
 
 @dataclass(frozen=True)
@@ -51,13 +87,18 @@ class PageProblem:
 def _link_problem(href: str) -> str | None:
     if href.startswith(("#", "mailto:")):
         return None
-    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", href) or href.startswith("//"):
-        return markup.url_problem(href)
+    cleaned = re.sub(r"[\s\x00-\x1f]", "", href)
+    if "\\" in cleaned:
+        return "links may not contain '\\' (browsers read it as '/')"
+    if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", cleaned) or cleaned.startswith("//"):
+        return markup.url_problem(cleaned)
     return None  # a page of this site
 
 
 def check_page(text: str) -> list[PageProblem]:
     """Every problem of one hand-written page, in page order."""
+    if len(text) > MAX_PAGE:
+        return [PageProblem(1, f"page is {len(text):,} characters, over {MAX_PAGE:,}", "split it into pages")]
     problems: list[PageProblem] = []
     offset = 0
     front = _FRONT_MATTER.match(text)
@@ -65,9 +106,23 @@ def check_page(text: str) -> list[PageProblem]:
         problems.extend(_check_front_matter(front.group(1)))
         offset = text.count("\n", 0, front.end())
         body = text[front.end() :]
+    elif _META_LINE.match(text):
+        problems.append(
+            PageProblem(
+                1,
+                "a page may not start with 'key: value' lines (MkDocs reads them as metadata)",
+                "start the page with its # heading; put a title or description in --- front matter",
+            )
+        )
+        body = text
     else:
         body = text
-    problems.extend(_check_markdown(body, offset))
+    for code in shortcodes.find(body):
+        problem = markup.check_line(code.text) if code.text else None
+        if problem is not None:
+            line = body.count("\n", 0, code.start) + 1 + offset
+            problems.append(PageProblem(line, f"[[{code.kind}:{code.id}|…]] text: {problem.message}", problem.fix))
+    problems.extend(_check_markdown(body, offset, {}, 0))
     return sorted(problems, key=lambda p: p.line)
 
 
@@ -76,9 +131,8 @@ def _check_front_matter(block: str) -> Iterator[PageProblem]:
         data = yaml.safe_load(block)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        yield PageProblem(
-            (mark.line + 2) if mark else 1, "front matter is not valid YAML", "fix the YAML between the ---"
-        )
+        line = (mark.line + 2) if mark else 1
+        yield PageProblem(line, "front matter is not valid YAML", "fix the YAML between the --- lines")
         return
     if data is None:
         return
@@ -91,35 +145,58 @@ def _check_front_matter(block: str) -> Iterator[PageProblem]:
         return next((n + 2 for n, line in enumerate(lines) if line.startswith(f"{key}:")), 2)
 
     for key, value in data.items():
+        where = line_of(str(key))
         if key not in FRONT_MATTER_KEYS:
             yield PageProblem(
-                line_of(str(key)),
-                f"front matter key '{key}' is not allowed",
-                f"use only {', '.join(FRONT_MATTER_KEYS)}",
+                where, f"front matter key '{key}' is not allowed", f"use only {', '.join(FRONT_MATTER_KEYS)}"
             )
         elif key in ("title", "description"):
-            problem = markup.check_line(value) if isinstance(value, str) else markup.Problem("must be text", "")
-            if problem is not None:
-                yield PageProblem(line_of(key), f"front matter {key}: {problem.message}", problem.fix or "write text")
+            why = _plain_value_problem(value)
+            if why is not None:
+                yield PageProblem(where, f"front matter {key}: {why[0]}", why[1])
+        elif key == "hide" and not (isinstance(value, list) and all(v in HIDE_VALUES for v in value)):
+            yield PageProblem(where, "front matter hide: not a list of parts to hide", f"list some of {HIDE_VALUES}")
+        elif key == "search" and value != {"exclude": True}:
+            yield PageProblem(
+                where, "front matter search: only 'exclude: true' is allowed", "write search: {exclude: true}"
+            )
 
 
-def _check_markdown(text: str, offset: int, ids: dict[str, int] | None = None) -> Iterator[PageProblem]:
-    ids = {} if ids is None else ids  # heading id -> its line, across the page
+def _plain_value_problem(value: Any) -> tuple[str, str] | None:
+    if not isinstance(value, str):
+        return "must be text", "write one line of text"
+    problem = markup.check_line(value)
+    if problem is not None:
+        return problem.message, problem.fix
+    found = re.search(r"[&\\]", value)
+    if found is not None:  # the theme prints titles unescaped in places: no entity, no escape
+        return f"'{found.group(0)}' is not allowed here", "write the words without it"
+    return None
+
+
+def _check_markdown(text: str, offset: int, ids: dict[str, int], depth: int) -> Iterator[PageProblem]:
     problem = markup.check_chars(text)
     if problem is not None:
         yield PageProblem(problem.line + offset, problem.message, problem.fix)
         return
-    env: dict[str, object] = {}
-    tokens = markup.parser().parse(text, env)
+    if depth > MAX_INDENTED_DEPTH:
+        yield PageProblem(offset + 1, "indented too deeply", "use fewer nested admonitions or lists")
+        return
+    env: dict[str, Any] = {}
+    try:
+        tokens = markup.parser().parse(text, env)
+    except RecursionError:
+        yield PageProblem(offset + 1, "nested too deeply to check", "use fewer nested quotes, lists or admonitions")
+        return
+    yield from _check_depth(tokens, offset)
     references = env.get("references")
     if isinstance(references, dict):
         for label, ref in references.items():
             why = _link_problem(str(ref.get("href", "")))
             if why is not None:
                 line = ref.get("map", [0])[0] + 1
-                yield PageProblem(
-                    line + offset, f"link definition [{label.lower()}]: {why}", "link to an https:// page"
-                )
+                message = f"link definition [{label.lower()}]: {why}"
+                yield PageProblem(line + offset, message, "link to an https:// page")
     previous = ""
     for token in tokens:
         line = (token.map[0] if token.map else 0) + 1 + offset
@@ -127,14 +204,33 @@ def _check_markdown(text: str, offset: int, ids: dict[str, int] | None = None) -
             yield PageProblem(line, "raw HTML is not allowed in pages", "write Markdown; use an admonition for a box")
         elif token.type == "code_block":
             # An admonition's or footnote's body, to CommonMark: check it as Markdown too.
-            yield from _check_markdown(token.content, line - 1, ids)
+            yield from _check_markdown(token.content, line - 1, ids, depth + 1)
         elif token.type == "inline":
             heading = previous == "heading_open"
+            yield from _check_block(token.content, token.children or [], line)
             yield from _check_inline(token.children or [], line, heading=heading)
             yield from _check_split_links(token.content, line)
             if heading:
                 yield from _check_heading_id(token.content, line, ids)
         previous = token.type
+
+
+def _check_depth(tokens: list[Token], offset: int) -> Iterator[PageProblem]:
+    deep = markup.too_deep(tokens)
+    if deep is not None:
+        yield PageProblem(deep + 1 + offset, "nested too deeply", "use fewer nested quotes, lists or admonitions")
+
+
+def _check_block(content: str, children: list[Token], line: int) -> Iterator[PageProblem]:
+    if len(content) > MAX_BLOCK:
+        yield PageProblem(line, f"paragraph of {len(content):,} characters, over {MAX_BLOCK:,}", "split it")
+        return
+    if content.count("[") > MAX_BRACKETS:
+        yield PageProblem(line, f"more than {MAX_BRACKETS} '[' in one paragraph", "split the paragraph")
+    # The paragraph's text as CommonMark read it, escapes included ('\<' is '<'), code left out.
+    words = "".join("\n" if c.type == "softbreak" else c.content for c in children if c.type in _WORDS)
+    if _LOOSE_HTML.search(words):
+        yield PageProblem(line, "raw HTML is not allowed in pages", "write Markdown; '<' before a letter starts HTML")
 
 
 def _check_heading_id(content: str, line: int, ids: dict[str, int]) -> Iterator[PageProblem]:
@@ -170,10 +266,9 @@ def _check_inline(children: list[Token], line: int, *, heading: bool) -> Iterato
                 yield PageProblem(line, why, "link to an https:// page or a page of this site")
         elif kind == "image":
             src = str(child.attrs.get("src", ""))
-            if "://" in src or src.startswith("//") or ":" in src.split("/", 1)[0]:
-                yield PageProblem(
-                    line, f"images must come from this site, not '{src[:40]}'", "store it in docs/assets/"
-                )
+            if not markup.is_local_path(src):
+                message = f"images must come from this site, by a relative path, not '{src[:40]}'"
+                yield PageProblem(line, message, "store the picture in docs/assets/ and link it as assets/name.png")
         elif kind == "text":
             yield from _check_text(child.content, line, heading=heading)
 
@@ -190,18 +285,16 @@ def _check_split_links(content: str, line: int) -> Iterator[PageProblem]:
 
 
 def _check_text(text: str, line: int, *, heading: bool) -> Iterator[PageProblem]:
-    if _LOOSE_HTML.search(text):
-        yield PageProblem(line, "raw HTML is not allowed in pages", "write Markdown; '<' before a letter starts HTML")
     if _ABBREVIATION.search(text):
         yield PageProblem(line, "abbreviation definitions are not allowed in pages", "define the term in glossary.yml")
     for found in _ATTR_LIST.finditer(text):
         items = found.group(1).split()
-        bad = [item for item in items if not _ATTR_ITEM.fullmatch(item)]
+        bad = [item for item in items if not _HEADING_ID.fullmatch(item)]
         if bad:
             yield PageProblem(
                 line,
-                f"attribute list may set only an id or a class, not '{bad[0][:30]}'",
-                "write { #id } or { .class }",
+                f"attribute list may set only a heading's id, not '{bad[0][:30]}'",
+                "write { #id } at the end of a heading, starting with a letter or digit",
             )
-        elif not heading and any(item.startswith("#") for item in items):
+        elif not heading:
             yield PageProblem(line, "only a heading may set an id ({ #id })", "remove the id, or put it on a heading")

@@ -353,6 +353,9 @@ def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
     names, problems = files.walk(docs_dir)
     for rel in names:
         if not rel.endswith(".md"):
+            kind = pages.published_file_problem(rel)
+            if kind is not None:
+                problems.append(Diagnostic(files.display_path(docs_dir, rel), "", *kind))
             continue
         display = files.display_path(docs_dir, rel)
         raw, unreadable = files.read_bytes(docs_dir / rel, display, MAX_FILE_BYTES)

@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import nh3
 
+from casebook.core.markup import is_local_path
+
 TAGS = {
     # text and structure from Python-Markdown, tables, def_list, footnotes, toc
     *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code"),
@@ -45,8 +47,11 @@ URL_SCHEMES = {"https", "mailto"}  # and relative addresses, which stay as they 
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    # Images only from this site: an image from another host is a tracking pixel.
-    if tag == "img" and attribute == "src" and ("://" in value or value.startswith("//")):
+    # Browsers read '\\' in a URL as '/', so '/\\evil.example' and 'https:\\\\evil.example' are other hosts.
+    if attribute in ("href", "src") and "\\" in value:
+        return None
+    # Images only from this site, by a relative path: an image from another host is a tracking pixel.
+    if tag == "img" and attribute == "src" and not is_local_path(value):
         return None
     return value
 
