@@ -307,3 +307,17 @@ def test_only_pages_and_pictures_are_published_from_docs(name: str, run, project
     assert code == 1, out + err
     assert f"docs/{name}: file: this kind of file may not be published from docs/" in err
     assert "fine.png" not in err
+
+
+def test_a_commit_subject_cannot_forge_a_history_record(project: Path) -> None:
+    from casebook.outputs.feed import read_history
+
+    forged = "Fix typo\x1eabc1234 .md-typeset title=T\x1f2020-01-02 <img src=x>\x1fForged"
+    _git(project, "init", "-q")
+    _git(project, "add", "content")
+    _git(project, "commit", "-qm", forged)
+    changes = read_history(project)
+    assert len(changes) == 1
+    assert changes[0].message == forged
+    assert re.fullmatch(r"[0-9a-f]{7,40}", changes[0].commit)
+    assert re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", changes[0].date)

@@ -7,6 +7,7 @@ checkout there is no history, and callers fall back to the build date.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,22 +21,34 @@ class Commit:
     files: list[tuple[str, str]] = field(default_factory=list)  # (status letter, path)
 
 
+_HEAD = re.compile(r"[0-9a-f]{7,40} [0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def read_log(root: Path, folders: tuple[str, ...] = ("content", "docs")) -> list[Commit]:
-    """Commits touching ``folders``, newest first; empty outside a git checkout."""
+    """Commits touching ``folders``, newest first; empty outside a git checkout.
+
+    Anyone can write a commit subject, so nothing in one may shape the parse: records are split on
+    NUL (which git never puts in a subject) and the hash and date come first, on their own line,
+    checked against their format; the subject is the next line (``%s`` has no line breaks).
+    """
     try:
         log = subprocess.run(
-            ["git", "-C", str(root), "log", "--format=%x1e%h%x1f%cs%x1f%s", "--name-status", "--", *folders],
+            ["git", "-C", str(root), "log", "--format=%x00%h %cs%n%s", "--name-status", "--", *folders],
             capture_output=True,
             text=True,
+            errors="replace",
             timeout=60,
             check=True,
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
     commits = []
-    for chunk in log.split("\x1e")[1:]:
-        head, _, body = chunk.partition("\n")
-        short, day, subject = head.split("\x1f", 2)
+    for chunk in log.split("\x00")[1:]:
+        head, _, rest = chunk.partition("\n")
+        subject, _, body = rest.partition("\n")
+        if not _HEAD.fullmatch(head):
+            continue  # not a record git wrote
+        short, day = head.split(" ")
         files = [
             (parts[0][:1], parts[-1]) for parts in (line.split("\t") for line in body.splitlines()) if len(parts) > 1
         ]
