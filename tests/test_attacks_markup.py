@@ -321,3 +321,11 @@ def test_a_commit_subject_cannot_forge_a_history_record(project: Path) -> None:
     assert changes[0].message == forged
     assert re.fullmatch(r"[0-9a-f]{7,40}", changes[0].commit)
     assert re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", changes[0].date)
+
+
+def test_a_former_id_cannot_take_over_an_index_page(run, project: Path) -> None:
+    lesson = project / "content" / "lessons" / "reading-a-complaint.yml"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("title:", "former_ids: [index]\ntitle:", 1))
+    code, out, err = run("--content", project / "content", "validate", "--docs", project / "docs")
+    assert code == 1, out + err
+    assert re.search(r"reading-a-complaint\.yml:\d+:\d+: former_ids\[0\]: former id 'index' is the name of", err), err

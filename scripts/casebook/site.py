@@ -495,7 +495,11 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     book = build_and_check(content_dir, docs_dir) if docs_dir is not None else build_case(content_dir)
     pages = declare_pages(book, options, docs_dir)
     commits: list[Commit] = read_log(options.repo_root) if options.repo_root is not None else []
-    site = Site(book, options, pages, {}, redirects(book), abbreviations(book))
+    moved = redirects(book)
+    taken = sorted(set(moved) & set(pages))
+    if taken:  # a redirect stub would replace a real page (validate refuses the known cases first)
+        raise ValueError(f"a renamed record's old address {taken[0]} is the address of a page")
+    site = Site(book, options, pages, {}, moved, abbreviations(book))
     version = _version(book)
     site.files = export_files(book, site_url=options.site_url, version=version)
     site.files["timeline.svg"] = timeline_svg(book).encode()

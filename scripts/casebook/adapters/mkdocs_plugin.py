@@ -152,9 +152,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if not self.serving:
                 raise PluginError(f"casebook: the content has errors\n{error}") from None
             return self._content_has_errors(config, error)
-        except ValueError as error:  # a docs/ page that would hide a generated one
+        except ValueError as error:  # a docs/ page or an old address that would hide a page
             if not self.serving:
-                raise
+                raise PluginError(f"casebook: {error}") from None
             return self._content_has_errors(config, error)
         if self.site.redirects:
             redirects = config.plugins.get("redirects")

@@ -314,6 +314,10 @@ def _load_book(content_dir: Path) -> tuple[Casebook, list[Diagnostic], dict[str,
     return book, problems, abs_paths
 
 
+PAGE_KINDS = ("law", "lesson")  # records with pages of their own, whose old addresses redirect
+RESERVED_PAGE_NAMES = ("index",)
+
+
 def _check_former_ids(book: Casebook) -> list[Diagnostic]:
     """A former id stays reserved for ever: it may not be reused, by the same or another record."""
     problems: list[Diagnostic] = []
@@ -324,6 +328,9 @@ def _check_former_ids(book: Casebook) -> list[Diagnostic]:
             path = ("former_ids", index)
             if former in book.records:
                 problem = f"former id '{former}' is the id of a current {book.records[former].kind}"
+            elif record.kind in PAGE_KINDS and former in RESERVED_PAGE_NAMES:
+                # a law's or lesson's old page redirects to its new one: 'index' would redirect the index
+                problem = f"former id '{former}' is the name of the {record.kind}s index page"
             elif former in seen:
                 problem = f"former id '{former}' is also a former id of '{seen[former]}'"
             else:
