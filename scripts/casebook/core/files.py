@@ -42,9 +42,9 @@ def _mode_problem(mode: int, *, folder: bool = False) -> tuple[str, str] | None:
 def walk(root: Path) -> tuple[list[str], list[Diagnostic]]:
     """Every regular file under ``root`` as a sorted relative POSIX path, and a diagnostic for every link.
 
-    Nothing is followed: ``os.walk(followlinks=False)`` does not enter linked folders, and every file
-    and folder name is checked with ``lstat`` (a linked folder is reported, not skipped in silence;
-    a broken link is reported too). A folder that cannot be listed is reported rather than ignored.
+    Nothing is followed: every entry's own type is read from the folder listing (``os.scandir``,
+    never following a link), so a linked folder is reported, not entered or skipped in silence, and
+    a broken link is reported too. A folder that cannot be listed is reported rather than ignored.
     ``root`` itself must not be a link either; a missing ``root`` has no files and no problems.
     """
     problems: list[Diagnostic] = []
@@ -63,31 +63,30 @@ def walk(root: Path) -> tuple[list[str], list[Diagnostic]]:
         )
 
     found: list[str] = []
-    for folder, dirs, names in os.walk(root, followlinks=False, onerror=unreadable):
-        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if rel_folder == "." else f"{rel_folder}/"
-        kept = []
-        for name in sorted(dirs):
+    pending = [(str(root), "")]
+    while pending:  # os.scandir: each entry's type comes with the listing (no extra system call)
+        folder, prefix = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            unreadable(error)
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
             try:
-                bad = _mode_problem(os.lstat(os.path.join(folder, name)).st_mode, folder=True)
+                if entry.is_symlink():
+                    fix = FOLDER_LINK_FIX if os.path.isdir(entry.path) else LINK_FIX
+                    problems.append(Diagnostic(display_path(root, rel), "", LINK_PROBLEM, fix))
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, rel + "/"))
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(rel)
+                else:
+                    problems.append(Diagnostic(display_path(root, rel), "", SPECIAL_PROBLEM, SPECIAL_FIX))
             except FileNotFoundError:  # deleted while walking
                 continue
-            if bad is None:
-                kept.append(name)
-            else:
-                problems.append(Diagnostic(display_path(root, prefix + name), "", *bad))
-        dirs[:] = kept  # never descend into a link, even if a platform's os.walk would
-        for name in sorted(names):
-            try:
-                mode = os.lstat(os.path.join(folder, name)).st_mode
-            except FileNotFoundError:  # deleted while walking
-                continue
-            bad = _mode_problem(mode)
-            if bad is None:
-                found.append(prefix + name)
-            else:
-                problems.append(Diagnostic(display_path(root, prefix + name), "", *bad))
     found.sort()
+    problems.sort(key=lambda problem: problem.file)
     return found, problems
 
 
@@ -103,24 +102,36 @@ def refuse_symlinks(root: Path) -> list[Diagnostic]:
 def read_bytes(path: Path, display: str, limit: int) -> tuple[bytes | None, Diagnostic | None]:
     """The bytes of one regular file, opened without following a link; refused if over ``limit`` bytes.
 
-    The file is checked with ``lstat`` first and opened with ``O_NOFOLLOW``, and at most ``limit + 1``
-    bytes are read, so a file that grows (or is swapped) after the check cannot make it read more.
+    The file is opened with ``O_NOFOLLOW`` (a link fails to open) and checked with ``fstat`` on what
+    was opened (a FIFO or device is refused; ``O_NONBLOCK`` keeps a FIFO from blocking the open), and
+    at most ``limit + 1`` bytes are read, so a file that grows after the check cannot make it read more.
     """
     try:
-        bad = _mode_problem(os.lstat(path).st_mode)
-        if bad is not None:
-            return None, Diagnostic(display, "", *bad)
+        if not _NOFOLLOW:  # without O_NOFOLLOW, look before opening
+            bad = _mode_problem(os.lstat(path).st_mode)
+            if bad is not None:
+                return None, Diagnostic(display, "", *bad)
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | getattr(os, "O_BINARY", 0))
     except OSError as error:
         if error.filename is not None and os.path.islink(path):  # replaced by a link after the check (ELOOP)
             return None, Diagnostic(display, "", LINK_PROBLEM, LINK_FIX)
         return None, Diagnostic(display, "", f"cannot be read ({error.strerror})", "check that the file exists")
-    with os.fdopen(fd, "rb") as handle:
+    try:
         mode = os.fstat(fd)
         bad = _mode_problem(mode.st_mode)
         if bad is not None:
             return None, Diagnostic(display, "", *bad)
-        data = handle.read(limit + 1) if mode.st_size <= limit else b""
+        chunks: list[bytes] = []
+        size = 0
+        while mode.st_size <= limit and size <= limit:  # what fstat said, then until the end or the limit
+            chunk = os.read(fd, max(mode.st_size + 1 - size, 65_536))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    finally:
+        os.close(fd)
     if mode.st_size > limit or len(data) > limit:
         size = max(mode.st_size, len(data))
         return None, Diagnostic(
