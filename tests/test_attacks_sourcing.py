@@ -3,6 +3,7 @@ field and problem. Every payload would pass if the rule it targets were removed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -158,8 +159,8 @@ def test_established_fact_citing_only_the_press(content: Path) -> None:
     )
     assert _problems(content) == [
         "content/facts/complaint-unsealed.yml:10:3: sources: an established fact must cite a primary record (a court, "
-        "government or company source, or one with a public-domain snapshot) (cite the record itself with an excerpt "
-        "from it, or make the fact reported and set attributed_to)"
+        "government or company source) (cite the record itself with an excerpt from it, or make the fact reported "
+        "and set attributed_to)"
     ]
 
 
@@ -201,10 +202,10 @@ def test_press_source_relabelled_court(content: Path) -> None:
     _edit(content, COOPERATING, "status: reported", "status: alleged")
     _edit(content, COOPERATING, "source: zoom-2020-12-18-perspective", "source: news-as-court")
     assert _problems(content) == [
-        "content/sources/news-as-court.yml:4:7: type: a court source needs an official address or a snapshot: "
-        "'www.example-news.com' is not in content/official-hosts.yml (use the document's address on the court's or "
-        "government's own site, store a public-domain snapshot, or set type to what the host is (press, ngo, "
-        "academic, other))"
+        "content/sources/news-as-court.yml:4:7: type: a court source needs an official address: "
+        "'www.example-news.com' is not a court's or government's host in content/official-hosts.yml (use the "
+        "document's address on the court's or government's own site (a snapshot does not replace it), or set type to "
+        "what the host is (press, ngo, academic, other))"
     ]
 
 
@@ -236,7 +237,9 @@ def test_look_alike_hosts_are_not_official(content: Path, url: str) -> None:
 
 
 def test_hosts_match_exactly_or_as_a_subdomain(tmp_path: Path) -> None:
-    (tmp_path / hosts.FILE_NAME).write_text("- host: justice.gov\n  reason: US Department of Justice\n")
+    (tmp_path / hosts.FILE_NAME).write_text(
+        "- host: justice.gov\n  runs: government\n  reason: US Department of Justice\n"
+    )
     official = hosts.load(tmp_path)
     assert official.diagnostics == ()
     assert official.match("https://justice.gov/x") and official.match("https://www.justice.gov/x")
@@ -245,7 +248,9 @@ def test_hosts_match_exactly_or_as_a_subdomain(tmp_path: Path) -> None:
 
 
 def test_www_is_not_special(tmp_path: Path) -> None:
-    (tmp_path / hosts.FILE_NAME).write_text("- host: www.fbi.gov\n  reason: Federal Bureau of Investigation\n")
+    (tmp_path / hosts.FILE_NAME).write_text(
+        "- host: www.fbi.gov\n  runs: government\n  reason: Federal Bureau of Investigation\n"
+    )
     official = hosts.load(tmp_path)
     assert official.match("https://www.fbi.gov/wanted") and not official.match("https://fbi.gov/wanted")
 
@@ -258,29 +263,30 @@ def test_a_missing_hosts_file_makes_no_host_official(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         (
-            "- host: justice.gov\n  reason: US Department of Justice\n- host: justice.gov\n  reason: again\n",
-            "content/official-hosts.yml:3:9: [1].host: host 'justice.gov' is already listed (entry 0) (keep one of "
+            "- host: justice.gov\n  runs: government\n  reason: US Department of Justice\n"
+            "- host: justice.gov\n  runs: government\n  reason: again\n",
+            "content/official-hosts.yml:4:9: [1].host: host 'justice.gov' is already listed (entry 0) (keep one of "
             "the two entries)",
         ),
         (
-            "- host: gov\n  reason: every government\n",
+            "- host: gov\n  runs: government\n  reason: every government\n",
             "content/official-hosts.yml:1:9: [0].host: 'gov' is not a host name (write the bare lower-case host "
             "name, for example justice.gov (no https://, path or port))",
         ),
         (
-            "- host: '*.gov'\n  reason: every government\n",
+            "- host: '*.gov'\n  runs: government\n  reason: every government\n",
             "content/official-hosts.yml:1:9: [0].host: '*.gov' is not a host name (write the bare lower-case host "
             "name, for example justice.gov (no https://, path or port))",
         ),
         (
-            "- host: justice.gov\n",
+            "- host: justice.gov\n  runs: government\n",
             "content/official-hosts.yml:1:3: [0].reason: required field is missing (write each entry as '- host: "
-            "example.gov' with a 'reason:' line under it)",
+            "example.gov' with 'runs: government' and 'reason:' lines under it)",
         ),
         (
-            "- host: justice.gov\n  reason: US Department of Justice\n  trusted: yes\n",
-            "content/official-hosts.yml:3:12: [0].trusted: unknown field 'trusted' (an entry has only 'host' and "
-            "'reason')",
+            "- host: justice.gov\n  runs: government\n  reason: US Department of Justice\n  trusted: yes\n",
+            "content/official-hosts.yml:4:12: [0].trusted: unknown field 'trusted' (an entry has only 'host', 'runs' "
+            "and 'reason')",
         ),
         (
             "host: justice.gov\n",
@@ -367,7 +373,7 @@ def test_changed_since_checks_only_those_sources(tmp_path: Path) -> None:
     with LocalServer() as server:
         page = "<html><body><p>The changed source says this.</p></body></html>"
         refs = [
-            SourceRef(i, server.add(f"/{i}", body=page), server.add(f"/{i}/archive", body=page), ("says this",))
+            SourceRef(i, server.add(f"/{i}", body=page), server.add(f"/{i}/archive", body=page), ("source says this",))
             for i in "abcd"
         ]
         code = drift.main(
@@ -419,3 +425,248 @@ def test_cli_verify_sources_changed_since(project: Path, run: Callable[..., tupl
     assert code == 0 and "no source changed since HEAD to check" in out
     code, _, err = run("--content", content, "verify-sources", "--source", "doj-2020-12-18-releas")
     assert code == 2 and "unknown source id(s): doj-2020-12-18-releas" in err
+
+
+# ---------------------------------------------------------------- glossary tooltips (G8)
+
+TERM = "- id: {id}\n  term: {term}\n  aliases:\n  - {alias}\n  definition: {definition}\n"
+
+
+def _add_term(content: Path, term_id: str, term: str, alias: str, definition: str) -> None:
+    with (content / "glossary.yml").open("a", encoding="utf-8") as glossary:
+        glossary.write(TERM.format(id=term_id, term=term, alias=alias, definition=definition))
+
+
+@pytest.mark.parametrize(
+    ("term", "alias", "at"),
+    [
+        ("complaint", "CRIMINAL COMPLAINT", "7:5: aliases[0]"),  # an alias, in another case
+        ("Criminal complaint", "charging document", "5:9: term"),  # a term's own name
+    ],
+)
+def test_a_glossary_name_cannot_take_over_another_terms_tooltip(content: Path, term: str, alias: str, at: str) -> None:
+    # every name becomes "*[name]: definition" on every page; the later one would win everywhere
+    _add_term(content, "smear", term, alias, "A lie about a criminal charge.")
+    assert _problems(content) == [
+        f"content/glossary.yml:{at}: '{term if at.endswith('term') else alias}' is already the name or an alias of "
+        "the term 'criminal-complaint' (names are compared ignoring case); on every page it would show this term's "
+        "definition instead (remove it here, or merge the two terms into 'criminal-complaint')"
+    ]
+
+
+def test_one_terms_names_may_differ_in_case(content: Path) -> None:
+    _add_term(content, "warrant", "Arrest warrant", "arrest warrant", "A court's order to arrest a person.")
+    assert build_case(content)
+
+
+@pytest.mark.parametrize(
+    ("definition", "shown"),
+    [
+        ("'\"\"'", " (its text is '\"\"')"),  # Python-Markdown's abbr reads "" as: remove this abbreviation
+        ("\"''\"", " (its text is \"''\")"),  # and '' too
+        ("— …", " (its text is '— …')"),
+        ("'[[source:doj-2020-12-18-release]]'", ""),  # a citation alone: the tooltip drops it
+    ],
+    ids=["double-quotes", "single-quotes", "punctuation", "citation-only"],
+)
+def test_a_definition_must_say_something(content: Path, definition: str, shown: str) -> None:
+    _edit(
+        content,
+        "glossary.yml",
+        "definition: A sworn written statement of the facts that a crime was committed, used to obtain an arrest "
+        "warrant.",
+        f"definition: {definition}",
+    )
+    assert _problems(content) == [
+        f"content/glossary.yml:3:15: definition: definition has no words{shown} (define the term in a sentence of "
+        "your own words)"
+    ]
+
+
+# ---------------------------------------------------------------- the online check reads "verbatim" as offline (G9)
+
+
+@pytest.mark.parametrize(
+    "excerpt",
+    [
+        "lawful conspiracy to harass users",  # a word cut in half: "unlawful"
+        "an unlawful conspiracy to harass user",  # cut at the other end: "users"
+        "an […] conspiracy […] users",  # parts of one word each
+        "The complaint says [...] to harass",  # a part of two words
+    ],
+    ids=["word-start", "word-end", "one-word-parts", "two-word-part"],
+)
+def test_verify_sources_reads_verbatim_as_the_offline_rules(tmp_path: Path, excerpt: str) -> None:
+    text = "The complaint says there was an unlawful conspiracy to harass users of the service."
+    assert rules.misquote(excerpt, [rules.normalise(text)], "s") is not None  # the offline rules refuse it
+    with LocalServer() as server:
+        page = f"<html><body><p>{text}</p></body></html>"
+        ref = SourceRef("s", server.add("/s", body=page), server.add("/s/archive", body=page), (excerpt,))
+        code = drift.main([ref], out_dir=tmp_path / "out", cache_file=tmp_path / "c.json", delay=0.0, quiet=True)
+    report = json.loads((tmp_path / "out" / drift.REPORT_JSON).read_text(encoding="utf-8"))
+    assert code == 1 and report["sources"][0]["status"] == "changed"
+
+
+def test_verify_sources_finds_what_the_offline_rules_accept(tmp_path: Path) -> None:
+    text = "The complaint says there was an unlawful conspiracy to harass users of the service."
+    excerpts = ("an unlawful conspiracy to harass users", "The complaint says […] harass users of")
+    assert all(rules.verbatim(e, [rules.normalise(text)]) for e in excerpts)
+    with LocalServer() as server:
+        page = f"<html><body><p>{text}</p></body></html>"
+        ref = SourceRef("s", server.add("/s", body=page), server.add("/s/archive", body=page), excerpts)
+        code = drift.main([ref], out_dir=tmp_path / "out", cache_file=tmp_path / "c.json", delay=0.0, quiet=True)
+    assert code == 0
+
+
+# ---------------------------------------------------------------- hosts and what vouches for a source (G10)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example%2f.justice.gov/opa/pr/x",  # urlsplit keeps %2f in the host; browsers refuse it
+        "https://evil.example%2F.justice.gov/opa/pr/x",
+        "https://evil_example.justice.gov/opa/pr/x",
+        "https://-evil.justice.gov/opa/pr/x",
+        "https://evil-.justice.gov/opa/pr/x",
+        "https://evil..justice.gov/opa/pr/x",
+        "https://www.justice.gov./opa/pr/x",
+    ],
+)
+def test_a_url_host_a_browser_would_refuse_is_refused(content: Path, url: str) -> None:
+    _edit(
+        content,
+        DOJ,
+        "url: https://www.justice.gov/opa/pr/china-based-executive-us-telecommunications-company-charged-disrupting-"
+        "video-meetings",
+        f"url: {url}",
+    )
+    host = url.split("/")[2].lower()
+    assert _problems(content) == [
+        f"content/{DOJ}:6:6: url: '{host}' is not a host name (write the host in letters, digits, dots and hyphens "
+        "(no empty part, no part starting or ending with '-', no %-escapes); write an international name in punycode "
+        "(xn--…))"
+    ]
+
+
+def test_punycode_and_capitals_are_host_names(content: Path) -> None:
+    _edit(content, DOJ, "url: https://www.justice.gov/", "url: https://XN--VIL-BMA.WWW.Justice.gov/")
+    assert build_case(content)
+
+
+SNAPSHOT = "We support the U.S. Government’s commitment to protect American interests from foreign influence.\n"
+
+
+def _press_source_with_snapshot(content: Path, source_id: str, source_type: str) -> None:
+    """A press article moved to a host of its own, given a contributor-written 'public-domain' snapshot."""
+    (content / "sources" / "snapshots").mkdir(exist_ok=True)
+    (content / "sources" / "snapshots" / f"{source_id}.txt").write_text(SNAPSHOT, encoding="utf-8")
+    digest = hashlib.sha256(SNAPSHOT.encode()).hexdigest()
+    text = (
+        (content / ZOOM)
+        .read_text(encoding="utf-8")
+        .replace("id: zoom-2020-12-18-perspective", f"id: {source_id}")
+        .replace("type: company", f"type: {source_type}")
+        .replace("https://www.sec.gov/", "https://evil.example/")
+        .replace("license: copyrighted", "license: public-domain")
+        .replace(
+            "excerpts:\n", f'snapshot:\n  file: sources/snapshots/{source_id}.txt\n  sha256: "{digest}"\nexcerpts:\n'
+        )
+    )
+    (content / "sources" / f"{source_id}.yml").write_text(text, encoding="utf-8")
+    _edit(content, "facts/complaint-unsealed.yml", "source: doj-2020-12-18-release", f"source: {source_id}")
+    _edit(
+        content,
+        "facts/complaint-unsealed.yml",
+        "excerpt: A complaint and arrest warrant were unsealed today in federal court in Brooklyn",
+        "excerpt: protect American interests from foreign influence",
+    )
+
+
+def test_a_snapshot_does_not_make_a_press_article_a_court_record(content: Path) -> None:
+    _press_source_with_snapshot(content, "news-as-court", "court")
+    assert _problems(content) == [
+        "content/sources/news-as-court.yml:4:7: type: a court source needs an official address: 'evil.example' is not "
+        "a court's or government's host in content/official-hosts.yml (use the document's address on the court's or "
+        "government's own site (a snapshot does not replace it), or set type to what the host is (press, ngo, "
+        "academic, other))"
+    ]
+
+
+def test_a_snapshot_does_not_make_a_press_article_a_primary_record(content: Path) -> None:
+    _press_source_with_snapshot(content, "news-snapshot", "press")
+    assert _problems(content) == [
+        "content/sources/news-snapshot.yml:11:3: snapshot: a press source may not store a snapshot: only court and "
+        "government documents are stored (remove the snapshot and register short excerpts instead)",
+        "content/facts/complaint-unsealed.yml:10:3: sources: an established fact must cite a primary record (a court, "
+        "government or company source) (cite the record itself with an excerpt from it, or make the fact reported "
+        "and set attributed_to)",
+    ]
+
+
+def test_a_press_article_labelled_company_is_not_a_primary_record(content: Path) -> None:
+    press = (content / ZOOM).read_text(encoding="utf-8")
+    press = press.replace("id: zoom-2020-12-18-perspective", "id: news-as-company").replace(
+        "https://www.sec.gov/", "https://www.example-news.com/"
+    )
+    (content / "sources/news-as-company.yml").write_text(press, encoding="utf-8")
+    _edit(content, "facts/complaint-unsealed.yml", "source: doj-2020-12-18-release", "source: news-as-company")
+    _edit(
+        content,
+        "facts/complaint-unsealed.yml",
+        "excerpt: A complaint and arrest warrant were unsealed today in federal court in Brooklyn",
+        "excerpt: protect American interests from foreign influence",
+    )
+    assert _problems(content) == [
+        "content/sources/news-as-company.yml:4:7: type: a company source needs the company's own address or an "
+        "official filing: 'www.example-news.com' is not in content/official-hosts.yml (cite the company's own page "
+        "or its filing on sec.gov (a new company domain is added to content/official-hosts.yml with a maintainer's "
+        "review), or set type to what the host is (press, blog, other))"
+    ]
+
+
+def test_a_company_host_never_vouches_for_a_government_record(content: Path) -> None:
+    with (content / "official-hosts.yml").open("a", encoding="utf-8") as listed:
+        listed.write("- host: example-company.com\n  runs: company\n  reason: Example Company, Inc.\n")
+    _edit(content, DOJ, "url: https://www.justice.gov/", "url: https://www.example-company.com/")
+    problems = _problems(content)
+    assert (
+        len(problems) == 1
+        and "type: a government source needs an official address: 'www.example-company.com'" in (problems[0])
+    )
+    _edit(content, DOJ, "type: government", "type: company")
+    _edit(content, DOJ, "license: public-domain", "license: copyrighted")
+    assert build_case(content)  # as the company's own record, it is a primary record
+
+
+def test_a_host_entry_says_who_runs_it(content: Path) -> None:
+    (content / "official-hosts.yml").write_text(
+        "- host: justice.gov\n  runs: anyone\n  reason: US Department of Justice\n", encoding="utf-8"
+    )
+    assert (
+        "content/official-hosts.yml:2:9: [0].runs: Input should be 'court', 'government' or 'company' (write court, "
+        "government or company: who runs the host)"
+    ) in _problems(content)
+
+
+REPO = Path(__file__).parent.parent
+PROTECTED = (
+    "/content/official-hosts.yml",
+    "/content/sources/snapshots/",
+    "/scripts/",
+    "/mkdocs.yml",
+    "/.github/",
+    "/.ci/",
+)
+
+
+def test_the_trusted_files_need_a_maintainers_review() -> None:
+    owners: dict[str, list[str]] = {}
+    for line in (REPO / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            pattern, *handles = line.split()
+            owners[pattern] = handles
+    for path in PROTECTED:
+        assert owners.get(path) == ["@casebook-project/maintainers"], path
+    contributing = " ".join((REPO / ".github" / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    assert "needs a maintainer's review" in contributing

@@ -106,8 +106,10 @@ def test_excerpt_found_reads_cuts_as_the_quote_check_does() -> None:
     page = "The court found that the agent acted knowingly and for a foreign government..."
     assert excerpt_found("the agent acted knowingly", page)
     assert excerpt_found("The court found […] for a foreign government.", page)
-    assert excerpt_found("The court found [...] acted knowingly", page)
-    assert excerpt_found("The court found [ … ] acted knowingly", page)
+    assert excerpt_found("The court found [...] agent acted knowingly", page)
+    assert excerpt_found("The court found [ … ] agent acted knowingly", page)
+    # each part at least 3 words, as offline (rules.MIN_SEGMENT_WORDS)
+    assert not excerpt_found("The court found [...] acted knowingly", page)
     assert excerpt_found("a foreign government…", page)  # the source's own ellipsis, found whole
     assert not excerpt_found("for a foreign government [...] The court found", page)  # order matters
     # a bare ellipsis is not a cut (as in casebook.core.text.QUOTE_CUT): the words must be there as written
@@ -200,9 +202,11 @@ def test_plain_text_and_declared_charset(server: LocalServer, tmp_path: Path) ->
         content_type="text/plain; charset=utf-8",
     )
     latin = server.add(
-        "/l.html", body="<meta charset='iso-8859-1'><p>caf\xe9 cr\xe8me</p>".encode("latin-1"), content_type="text/html"
+        "/l.html",
+        body="<meta charset='iso-8859-1'><p>un caf\xe9 cr\xe8me</p>".encode("latin-1"),
+        content_type="text/html",
     )
-    sources = [SourceRef("text", text, text, (EXCERPTS[1],)), SourceRef("latin", latin, latin, ("café crème",))]
+    sources = [SourceRef("text", text, text, (EXCERPTS[1],)), SourceRef("latin", latin, latin, ("un café crème",))]
     assert run(sources, tmp_path) == 0
     assert {k: v["status"] for k, v in verdicts(tmp_path).items()} == {"text": "verified", "latin": "verified"}
 

@@ -188,7 +188,30 @@ def _misquoted_law(content: Path) -> None:
 
 def _bad_official_host(content: Path) -> None:
     with (content / "official-hosts.yml").open("a", encoding="utf-8") as hosts:
-        hosts.write("- host: https://www.fbi.gov/\n  reason: Federal Bureau of Investigation\n")
+        hosts.write("- host: https://www.fbi.gov/\n  runs: government\n  reason: Federal Bureau of Investigation\n")
+
+
+def _copyrighted_snapshot(content: Path) -> None:
+    _edit(content, DOJ, "license: public-domain", "license: copyrighted")
+    _add_snapshot(content, DOJ, SNAPSHOT_TEXT)
+
+
+def _company_snapshot(content: Path) -> None:
+    _edit(content, ZOOM, "license: copyrighted", "license: public-domain")
+    _add_snapshot(content, ZOOM, SNAPSHOT_TEXT)
+
+
+GLOSSARY_TERM = """- id: complaint
+  term: complaint
+  aliases:
+  - Criminal Complaint
+  definition: A charging document.
+"""
+
+
+def _add_term(content: Path, text: str) -> None:
+    with (content / "glossary.yml").open("a", encoding="utf-8") as glossary:
+        glossary.write(text)
 
 
 def _too_many_copyrighted_words(content: Path) -> None:
@@ -199,15 +222,21 @@ def _too_many_copyrighted_words(content: Path) -> None:
 MUTATIONS = [
     pytest.param(
         _bad_official_host,
-        "content/official-hosts.yml:4:9: [1].host: 'https://www.fbi.gov/' is not a host name (write the bare "
+        "content/official-hosts.yml:8:9: [2].host: 'https://www.fbi.gov/' is not a host name (write the bare "
         "lower-case host name, for example justice.gov (no https://, path or port))",
         id="official_hosts_file_is_valid",
     ),
     pytest.param(
-        lambda c: _add_snapshot(c, ZOOM, SNAPSHOT_TEXT),
-        f"content/{ZOOM}:11:3: snapshot: only public-domain documents may be stored as snapshots (remove the "
+        _copyrighted_snapshot,
+        f"content/{DOJ}:12:3: snapshot: only public-domain documents may be stored as snapshots (remove the "
         "snapshot and register short excerpts instead)",
         id="snapshots_are_public_domain",
+    ),
+    pytest.param(
+        _company_snapshot,
+        f"content/{ZOOM}:11:3: snapshot: a company source may not store a snapshot: only court and government "
+        "documents are stored (remove the snapshot and register short excerpts instead)",
+        id="snapshots_are_official_documents",
     ),
     pytest.param(
         lambda c: _add_snapshot(c, DOJ, None),
@@ -243,10 +272,19 @@ MUTATIONS = [
         lambda c: _edit(
             c, DOJ, "url: https://www.justice.gov/", "url: https://web.archive.org/web/https://www.justice.gov/"
         ),
-        f"content/{DOJ}:4:7: type: a government source needs an official address or a snapshot: 'web.archive.org' "
-        "is not in content/official-hosts.yml (use the document's address on the court's or government's own site, "
-        "store a public-domain snapshot, or set type to what the host is (press, ngo, academic, other))",
+        f"content/{DOJ}:4:7: type: a government source needs an official address: 'web.archive.org' is not a "
+        "court's or government's host in content/official-hosts.yml (use the document's address on the court's or "
+        "government's own site (a snapshot does not replace it), or set type to what the host is (press, ngo, "
+        "academic, other))",
         id="official_types_need_official_hosts",
+    ),
+    pytest.param(
+        lambda c: _edit(c, ZOOM, "url: https://www.sec.gov/", "url: https://www.example-news.com/"),
+        f"content/{ZOOM}:4:7: type: a company source needs the company's own address or an official filing: "
+        "'www.example-news.com' is not in content/official-hosts.yml (cite the company's own page or its filing on "
+        "sec.gov (a new company domain is added to content/official-hosts.yml with a maintainer's review), or set "
+        "type to what the host is (press, blog, other))",
+        id="company_sources_need_listed_hosts",
     ),
     pytest.param(
         _orphan_source,
@@ -257,8 +295,8 @@ MUTATIONS = [
     pytest.param(
         lambda c: _edit(c, DOJ, "type: government", "type: press"),
         "content/facts/complaint-unsealed.yml:10:3: sources: an established fact must cite a primary record (a court, "
-        "government or company source, or one with a public-domain snapshot) (cite the record itself with an excerpt "
-        "from it, or make the fact reported and set attributed_to)",
+        "government or company source) (cite the record itself with an excerpt from it, or make the fact reported "
+        "and set attributed_to)",
         id="established_facts_cite_primary_records",
     ),
     pytest.param(
@@ -315,6 +353,25 @@ MUTATIONS = [
         "content/lessons/reading-a-complaint.yml:12:3: sequence: the sequence adds up to 35 minutes, but the "
         "lesson is 45 minutes (make the step minutes add up to 'minutes')",
         id="lesson_sequence_adds_up",
+    ),
+    pytest.param(
+        lambda c: _add_term(c, GLOSSARY_TERM),
+        "content/glossary.yml:7:5: aliases[0]: 'Criminal Complaint' is already the name or an alias of the term "
+        "'criminal-complaint' (names are compared ignoring case); on every page it would show this term's "
+        "definition instead (remove it here, or merge the two terms into 'criminal-complaint')",
+        id="glossary_names_are_unique",
+    ),
+    pytest.param(
+        lambda c: _edit(
+            c,
+            "glossary.yml",
+            "definition: A sworn written statement of the facts that a crime was committed, used to obtain an "
+            "arrest warrant.",
+            "definition: '\"\"'",
+        ),
+        "content/glossary.yml:3:15: definition: definition has no words (its text is '\"\"') (define the term in "
+        "a sentence of your own words)",
+        id="glossary_definitions_say_something",
     ),
 ]
 

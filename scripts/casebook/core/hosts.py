@@ -1,10 +1,15 @@
 """The reviewed list of official hosts, ``content/official-hosts.yml``.
 
-A source may call itself ``court`` or ``government`` only when the site can vouch for that: it
-stores the document (a snapshot), or the document's ``url`` is on a host run by a court or a
-government. This module reads that list; the rule that uses it is in ``rules``.
+A source may call itself ``court``, ``government`` or ``company`` (a primary record) only when its
+``url`` is on a host that the site has checked is run by such a publisher: a snapshot is a stored
+copy of a document on such a host and never replaces it. This module reads that list; the rules
+that use it are in ``rules``.
 
-The file is a YAML list of ``{host, reason}`` entries; ``reason`` says who runs the host. A URL's
+The file is a YAML list of ``{host, runs, reason}`` entries: ``runs`` is who runs the host
+(``court``, ``government`` or ``company``) and ``reason`` names them. A ``court`` or ``government``
+source needs a host run by a court or a government; a ``company`` source may be on any listed host
+(a company's own domain, or a government register of filings such as sec.gov), but a company's
+domain never makes a document ``court`` or ``government``. A URL's
 host matches an entry when it is the listed host exactly or a subdomain of it (``www.justice.gov``
 and ``www.fbi.gov`` match ``justice.gov`` and ``fbi.gov``), label by label, so ``notjustice.gov``
 does not match ``justice.gov``. ``www.`` is not special: list the registrable name (``justice.gov``),
@@ -14,9 +19,10 @@ means that no host is official.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -39,6 +45,7 @@ class OfficialHost(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     host: str = Field(pattern=HOST_PATTERN, max_length=253)
+    runs: Literal["court", "government", "company"]
     reason: str = Field(min_length=3, max_length=200)
 
 
@@ -50,20 +57,24 @@ class OfficialHosts:
     file: str = f"content/{FILE_NAME}"
     diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
 
-    def match(self, url: str) -> OfficialHost | None:
-        """The entry whose host is the URL's host or a parent domain of it, or None."""
+    def match(self, url: str, runs: Collection[str] | None = None) -> OfficialHost | None:
+        """The entry whose host is the URL's host or a parent domain of it, or None; with ``runs``,
+        only an entry run by one of those (``("court", "government")``)."""
         host = (urlsplit(url).hostname or "").lower()
         if not host:
             return None
         for entry in self.hosts:
+            if runs is not None and entry.runs not in runs:
+                continue
             if host == entry.host or host.endswith("." + entry.host):
                 return entry
         return None
 
 
 _FIXES = {
-    "missing": "write each entry as '- host: example.gov' with a 'reason:' line under it",
-    "extra_forbidden": "an entry has only 'host' and 'reason'",
+    "missing": "write each entry as '- host: example.gov' with 'runs: government' and 'reason:' lines under it",
+    "extra_forbidden": "an entry has only 'host', 'runs' and 'reason'",
+    "literal_error": "write court, government or company: who runs the host",
     "string_pattern_mismatch": (
         "write the bare lower-case host name, for example justice.gov (no https://, path or port)"
     ),
@@ -121,7 +132,9 @@ def load(content_dir: Path) -> OfficialHosts:
     for index, item in enumerate(data):
         if not isinstance(item, dict):
             problems.append(
-                _diagnostic(display, abs_path, (index,), "expected a host entry (host and reason)", _FIXES["missing"])
+                _diagnostic(
+                    display, abs_path, (index,), "expected a host entry (host, runs and reason)", _FIXES["missing"]
+                )
             )
             continue
         try:

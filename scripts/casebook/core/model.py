@@ -125,9 +125,22 @@ def _check_url(value: str) -> str:
             },
         )
     parts = urlsplit(value)
-    host = parts.hostname or ""
+    host = (parts.hostname or "").lower()  # hostname keeps the case after a "%" (an IPv6 zone)
     if "." not in host:
         raise PydanticCustomError("casebook_url", "'{value}' has no host name", {"value": value})
+    # urlsplit keeps whatever sits between '//' and the path, '%2f' included: a host that a browser
+    # would refuse could still end in an official name ("evil.example%2f.justice.gov").
+    labels = host.split(".")
+    if re.fullmatch(r"[a-z0-9.-]+", host) is None or any(not a or a.startswith("-") or a.endswith("-") for a in labels):
+        raise PydanticCustomError(
+            "casebook_url",
+            "'{host}' is not a host name",
+            {
+                "host": host,
+                "fix": "write the host in letters, digits, dots and hyphens (no empty part, no part starting or "
+                "ending with '-', no %-escapes); write an international name in punycode (xn--…)",
+            },
+        )
     tracking = [
         k
         for k, _ in parse_qsl(parts.query, keep_blank_values=True)

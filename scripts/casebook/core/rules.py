@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,8 +24,8 @@ from urllib.parse import urlsplit
 from casebook.core import files, hosts
 from casebook.core.book import Casebook
 from casebook.core.errors import Diagnostic, dotted
-from casebook.core.model import Citation, Event, Fact, Law, Lesson, Quote, Snapshot, Source
-from casebook.core.text import quote_segments
+from casebook.core.model import Citation, Event, Fact, Law, Lesson, Quote, Snapshot, Source, Term
+from casebook.core.text import plain, quote_segments
 from casebook.core.textnorm import normalise_text
 
 # Lengths are counted in words: a run of text between spaces (or underscores, which join the words
@@ -45,6 +45,8 @@ MAX_COPYRIGHTED_WORDS = 150
 excerpts cannot add up to a copy of a long passage (three excerpts of the longest allowed length)."""
 OFFICIAL_SOURCE_TYPES = ("court", "government")
 PRIMARY_SOURCE_TYPES = ("court", "government", "company")
+SNAPSHOT_SOURCE_TYPES = OFFICIAL_SOURCE_TYPES
+"""The types of source that may store a snapshot: a public-domain document of a court or government."""
 
 normalise = normalise_text
 
@@ -159,6 +161,14 @@ def misquote(fragment: str, texts: list[str], source_id: str) -> Misquote | None
     return Misquote("missing", f"does not appear verbatim in the stored text of '{source_id}'")
 
 
+def verbatim(fragment: str, texts: Sequence[str]) -> bool:
+    """Whether ``fragment`` is verbatim in one of ``texts`` (normalised with ``normalise``), as every
+    check of quotations reads it, offline and online (``casebook verify-sources``): its parts between
+    cuts ``[…]`` each have at least MIN_SEGMENT_WORDS words and appear in that order in one text,
+    without cutting a word at either end ("lawful conspiracy" is not in "unlawful conspiracy")."""
+    return misquote(fragment, list(texts), "") is None
+
+
 def _date_le(earlier: str, later: str) -> bool:
     """True unless ``earlier`` is certainly after ``later`` (compared at the coarser precision)."""
     size = min(len(earlier), len(later))
@@ -201,7 +211,7 @@ class Context:
     def appears(self, fragment: str, source: Source) -> bool:
         """Whether ``fragment`` is verbatim in one stored text of ``source``: its parts between cuts
         ``[…]`` in order, in one excerpt or the snapshot, each of at least MIN_SEGMENT_WORDS words."""
-        return self.misquote(fragment, source) is None
+        return verbatim(fragment, self.texts[source.id])
 
     def misquoted(
         self, record_id: str, path: tuple[str | int, ...], what: str, fragment: str, source: Source, fix: str
@@ -276,6 +286,20 @@ def snapshots_are_public_domain(ctx: Context) -> Iterator[Diagnostic]:
                 source.id,
                 ("snapshot",),
                 "only public-domain documents may be stored as snapshots",
+                "remove the snapshot and register short excerpts instead",
+            )
+
+
+@rule
+def snapshots_are_official_documents(ctx: Context) -> Iterator[Diagnostic]:
+    """Only a ``court`` or ``government`` source may store a snapshot: a snapshot is a stored copy of
+    a document that lives on an official host, never a contributor's copy of anything else."""
+    for source, _, _ in ctx.snapshots():
+        if source.type not in SNAPSHOT_SOURCE_TYPES:
+            yield ctx.diag(
+                source.id,
+                ("snapshot",),
+                f"a {source.type} source may not store a snapshot: only court and government documents are stored",
                 "remove the snapshot and register short excerpts instead",
             )
 
@@ -366,20 +390,40 @@ def copyrighted_words_are_capped(ctx: Context) -> Iterator[Diagnostic]:
 
 @rule
 def official_types_need_official_hosts(ctx: Context) -> Iterator[Diagnostic]:
-    """A source may be of type ``court`` or ``government`` only if it has a snapshot (the site holds
-    the document) or its ``url`` is on a reviewed official host, listed in content/official-hosts.yml
-    (the host itself or a subdomain of it). A copy on another site is of the type of that site."""
+    """A source may be of type ``court`` or ``government`` only if its ``url`` is on a reviewed host
+    run by a court or a government, listed in content/official-hosts.yml (the host itself or a
+    subdomain of it), snapshot or not: a snapshot is a stored copy of a document that lives there.
+    A copy on another site is of the type of that site."""
     for source in ctx.sources.values():
-        if source.type not in OFFICIAL_SOURCE_TYPES or source.snapshot is not None:
+        if source.type not in OFFICIAL_SOURCE_TYPES:
             continue
-        if ctx.hosts.match(source.url) is None:
+        if ctx.hosts.match(source.url, OFFICIAL_SOURCE_TYPES) is None:
             host = urlsplit(source.url).hostname or source.url
             yield ctx.diag(
                 source.id,
                 ("type",),
-                f"a {source.type} source needs an official address or a snapshot: '{host}' is not in {ctx.hosts.file}",
-                "use the document's address on the court's or government's own site, store a public-domain "
-                "snapshot, or set type to what the host is (press, ngo, academic, other)",
+                f"a {source.type} source needs an official address: '{host}' is not a court's or government's "
+                f"host in {ctx.hosts.file}",
+                "use the document's address on the court's or government's own site (a snapshot does not replace "
+                "it), or set type to what the host is (press, ngo, academic, other)",
+            )
+
+
+@rule
+def company_sources_need_listed_hosts(ctx: Context) -> Iterator[Diagnostic]:
+    """A source may be of type ``company`` only if its ``url`` is on a host listed in
+    content/official-hosts.yml: the company's own domain (``runs: company``) or an official register
+    of filings (sec.gov). A company's statement reprinted elsewhere is of the type of that site."""
+    for source in ctx.sources.values():
+        if source.type == "company" and ctx.hosts.match(source.url) is None:
+            host = urlsplit(source.url).hostname or source.url
+            yield ctx.diag(
+                source.id,
+                ("type",),
+                f"a company source needs the company's own address or an official filing: '{host}' is not in "
+                f"{ctx.hosts.file}",
+                "cite the company's own page or its filing on sec.gov (a new company domain is added to "
+                f"{ctx.hosts.file} with a maintainer's review), or set type to what the host is (press, blog, other)",
             )
 
 
@@ -402,18 +446,17 @@ def every_source_is_cited(ctx: Context) -> Iterator[Diagnostic]:
 @rule
 def established_facts_cite_primary_records(ctx: Context) -> Iterator[Diagnostic]:
     """A fact with status ``established`` (a matter of record) cites a primary record: a court,
-    government or company source, or a source with a stored public-domain snapshot. What only the
-    press says is ``reported``, with ``attributed_to``."""
+    government or company source (each on a listed host, see the rules above; a snapshot is stored
+    only for such a source). What only the press says is ``reported``, with ``attributed_to``."""
     for fact in ctx.book.of_kind(Fact):
         if fact.status != "established":
             continue
         cited = [s for _, _, _, s in _fact_citations(ctx, fact)]
-        if cited and not any(s.type in PRIMARY_SOURCE_TYPES or s.snapshot is not None for s in cited):
+        if cited and not any(s.type in PRIMARY_SOURCE_TYPES for s in cited):
             yield ctx.diag(
                 fact.id,
                 ("sources",),
-                "an established fact must cite a primary record (a court, government or company source, "
-                "or one with a public-domain snapshot)",
+                "an established fact must cite a primary record (a court, government or company source)",
                 "cite the record itself with an excerpt from it, or make the fact reported and set attributed_to",
             )
 
@@ -565,4 +608,48 @@ def lesson_sequence_adds_up(ctx: Context) -> Iterator[Diagnostic]:
                 ("sequence",),
                 f"the sequence adds up to {total} minutes, but the lesson is {lesson.minutes} minutes",
                 "make the step minutes add up to 'minutes'",
+            )
+
+
+# ---------------------------------------------------------------- glossary
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+@rule
+def glossary_names_are_unique(ctx: Context) -> Iterator[Diagnostic]:
+    """Every glossary term name and alias belongs to one term only, ignoring case: each becomes a
+    Markdown abbreviation on every page, so a second one would silently replace the first term's
+    tooltip everywhere. (One term's own names may differ in case only, since abbreviations match
+    case-sensitively: "Insider" and "insider".)"""
+    seen: dict[str, str] = {}
+    for term in ctx.book.of_kind(Term):
+        for path, name in [(("term",), term.term), *((("aliases", i), a) for i, a in enumerate(term.aliases))]:
+            key = _name_key(name)
+            earlier = seen.setdefault(key, term.id)
+            if earlier != term.id:  # one term's own names may differ in case only: "Insider", "insider"
+                yield ctx.diag(
+                    term.id,
+                    path,
+                    f"'{name}' is already the name or an alias of the term '{earlier}' (names are compared "
+                    "ignoring case); on every page it would show this term's definition instead",
+                    f"remove it here, or merge the two terms into '{earlier}'",
+                )
+
+
+@rule
+def glossary_definitions_say_something(ctx: Context) -> Iterator[Diagnostic]:
+    """A glossary definition's plain text (the tooltip each of the term's names shows on every page)
+    has a letter or a digit: a tooltip of quotes alone (``""`` or ``''``) tells Python-Markdown to
+    remove the abbreviation, and one of punctuation alone explains nothing."""
+    for term in ctx.book.of_kind(Term):
+        tooltip = plain(term.definition, ctx.book.label_of)
+        if not any(ch.isalnum() for ch in tooltip):
+            yield ctx.diag(
+                term.id,
+                ("definition",),
+                f"definition has no words{f' (its text is {tooltip!r})' if tooltip else ''}",
+                "define the term in a sentence of your own words",
             )

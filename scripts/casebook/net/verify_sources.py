@@ -25,7 +25,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Literal
 
-from casebook.core.text import quote_segments
+from casebook.core.rules import verbatim
 from casebook.core.textnorm import normalise_text
 from casebook.net.client import Fetcher, FetchError, Response
 from casebook.net.markdown import md_head, md_table, md_text
@@ -197,24 +197,13 @@ def page_text(response: Response) -> str | None:
 
 
 def excerpt_found(excerpt: str, page: str) -> bool:
-    """Whether an excerpt appears in a normalised page.
-
-    The excerpt is first looked for whole; failing that, if it has cuts (``[…]`` or ``[...]``, the
-    same marks as the offline quote check: ``casebook.core.text.quote_segments``), the pieces
-    between them must appear in order. A bare ellipsis is the source's own, never a cut.
+    """Whether an excerpt is verbatim in a normalised page, read exactly as the offline checks read a
+    quotation (``casebook.core.rules.verbatim``): its parts between cuts (``[…]`` or ``[...]``; a bare
+    ellipsis is the source's own, never a cut) each have at least 3 words and appear in order, and
+    none of them starts or ends inside a word of the page ("lawful conspiracy" is not in "an
+    unlawful conspiracy"). The offline and online checks must never disagree on what "verbatim" means.
     """
-    if normalise_text(excerpt) in page:
-        return True
-    pieces = [normalise_text(piece) for piece in quote_segments(excerpt)]
-    if len(pieces) < 2:
-        return False
-    position = 0
-    for piece in pieces:
-        found = page.find(piece, position)
-        if found < 0:
-            return False
-        position = found + len(piece)
-    return True
+    return verbatim(excerpt, [page])
 
 
 def _tokens(text: str) -> tuple[list[str], str]:
