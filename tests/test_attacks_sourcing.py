@@ -108,6 +108,15 @@ def test_one_word_registered_excerpt(content: Path) -> None:
     ]
 
 
+def test_registered_excerpt_with_a_two_word_part(content: Path) -> None:
+    # each part between cuts counts, as verify-sources counts it on the live page
+    _edit(content, ZOOM, "excerpts:\n", "excerpts:\n  - We support the U.S. Government [...] is valid.\n")
+    assert _problems(content) == [
+        f"content/{ZOOM}:11:5: excerpts[0]: excerpt has 2 words, under 3 (register the passage you rely on: at least "
+        "3 words (or 6 CJK characters))"
+    ]
+
+
 def test_a_word_cut_in_half(content: Path) -> None:
     # "lawful conspiracy" is in "unlawful conspiracy" as characters, not as words
     _cite_in_custody_fact(content, "lawful conspiracy to transfer a means of identification")

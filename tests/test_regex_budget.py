@@ -118,6 +118,8 @@ WORST: dict[str, Worst] = {
         (lambda: "---\n" + _run("--\n"), lambda: "---\n" + _run("---x\n"), lambda: "---" + " " * MB), "match"
     ),
     "casebook.core.pages._ATTR_LIST": Worst((*_reps("{", "{:", "{a"), lambda: "{" + "a" * MB), "finditer"),
+    "casebook.core.rules._NOT_WORD": Worst((_spaces_then("a"), *_reps("-", "a-", "_a"), lambda: "-" * MB + "a"), "sub"),
+    "casebook.outputs.history._HEAD": Worst((lambda: "a" * MB, lambda: "a" * 40 + " " + "2" * MB), "fullmatch"),
     "casebook.core.pages._HEADING_ID": Worst((lambda: "#" + "a" * MB + "!",), "fullmatch"),
     "casebook.core.pages._META_LINE": Worst((lambda: "a" * MB, lambda: "   " + "a" * MB), "match"),
     "casebook.core.markup._LOCAL_PATH": Worst((lambda: "a" * MB + " ", lambda: "a?" + "=" * MB + " "), "fullmatch"),
