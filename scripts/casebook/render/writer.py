@@ -209,6 +209,55 @@ class PageWriter:
             "record": [f for f in facts if f.status == "established"],
         }
 
+    # record blocks ----------------------------------------------------
+    # The pieces that repeat for every record (a fact block 10,000 times on a large site) are written
+    # here rather than as template macros: the same Markdown, without a template engine's per-value
+    # cost. Every value in them is encoded as in a template (``markup.literal``, ``md``, ``link``).
+
+    @staticmethod
+    def badge(status: str) -> Markup:
+        short, long = STATUS_LABELS[status]
+        return Markup(
+            f'<span class="cb-badge cb-badge--{status}" title="{markup.literal(long)}">{markup.literal(short)}</span>'
+        )
+
+    @staticmethod
+    def permalink(record_id: str, what: str) -> Markup:
+        what = markup.literal(what)
+        return Markup(
+            f'[¶](#{record_id}){{ .cb-permalink title="Link to this {what}" aria-label="Link to this {what}" }}'
+        )
+
+    def fact_block(self, fact: Fact) -> Markup:
+        """A fact as the facts and case pages show it: its label, date, statement with citations,
+        note and edit link, in a box that is the fact's permanent anchor."""
+        reported = ""
+        if fact.status == "reported":
+            reported = f' <span class="cb-attribution">reported by {markup.literal(self.reported_by(fact))}</span>'
+        cites = "".join(self.cite(citation, fact.id, index) for index, citation in enumerate(fact.sources))
+        lines = [
+            f'<div class="cb-record cb-fact cb-fact--{fact.status}" id="{fact.id}" markdown>',
+            f"{self.anchors(fact.id)}{self.badge(fact.status)} "
+            f'<span class="cb-date">{markup.literal(human_date(fact.date))}</span>{reported} '
+            f"{self.permalink(fact.id, 'fact')}",
+            "",
+            f"{self.md(fact.statement)}{cites}",
+            "",
+        ]
+        if fact.note:
+            lines += [f"*Note:* {self.md(fact.note)}", ""]
+        lines.append(f'<span class="cb-edit">{self.edit(fact.id)}</span>' if self.edit_url else "")
+        lines += ["", "</div>"]
+        return Markup("\n".join(lines))
+
+    def backlinks(self, record_id: str, heading: str = "Cited in") -> Markup:
+        """The records that cite or link to ``record_id``, as one line of links (nothing if none)."""
+        ids = self.cited_by(record_id)
+        if not ids:
+            return Markup("")
+        links = " · ".join(self.link(other) for other in ids)
+        return Markup(f"\n**{markup.literal(heading)}:** {links}\n{{: .cb-backlinks }}\n")
+
     def cited_by(self, record_id: str, kinds: tuple[str, ...] | None = None) -> list[str]:
         ids = self.book.cited_by.get(record_id, [])
         return [i for i in ids if kinds is None or self.book.get(i).kind in kinds]
