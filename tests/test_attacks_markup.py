@@ -162,7 +162,8 @@ REFUSED_PAGES = {
     "backslash-image": ("![a](/\\evil.example/x.png)\n", "images must come from this site"),
     "class-attribute": ("## Heading { .md-banner }\n", "attribute list may set only a heading's id"),
     "search-boost": ("---\nsearch: {boost: 1000000000}\n---\n", "front matter search: only 'exclude: true'"),
-    "bracket-run": ("[" * 600 + "\n", "more than 500 '[' in one paragraph"),
+    "bracket-run": ("[" * 200 + "\n", "more than 150 '[' in one paragraph"),
+    "bracket-page": (("[a] " * 100 + "\n\n") * 12, "page has more than 1,000 '['"),
     "shortcode-text": ("See [[fact:complaint-unsealed|a <b> c]].\n", "text: '<' is not allowed"),
     "paragraph-id": ("A paragraph\n{ #every-statement-is-a-record }\n", "only a heading may set an id"),
 }

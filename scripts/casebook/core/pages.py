@@ -13,8 +13,8 @@ become active HTML or load something from elsewhere:
 - front matter (between ``---`` lines, as MkDocs reads it) only ``title`` and ``description`` (one
   line of plain text each), ``hide`` and ``search: {exclude: true}``; no MultiMarkdown ``key: value``
   lines at the top of a page, which MkDocs would also read as metadata;
-- a page is at most ``MAX_PAGE`` characters, and a paragraph at most ``MAX_BLOCK`` characters and
-  ``MAX_BRACKETS`` '[' (Python-Markdown's link search is slow on long runs of them).
+- a page is at most ``MAX_PAGE`` characters and ``MAX_PAGE_BRACKETS`` '[', and a paragraph at most
+  ``MAX_BLOCK`` characters and ``MAX_BRACKETS`` '[' (Python-Markdown's link search is slow on them).
 
 The page is parsed with markdown-it-py (CommonMark) like record text. Python-Markdown's indented
 blocks (admonition and footnote bodies) are indented code to CommonMark, so their content is parsed
@@ -37,9 +37,13 @@ from casebook.core import markup, shortcodes
 
 FRONT_MATTER_KEYS = ("title", "description", "hide", "search")
 HIDE_VALUES = ("navigation", "toc", "footer", "path", "tags", "feedback")
+# Python-Markdown's link search costs about (number of '[') x (length) per paragraph, so these caps
+# bound a hostile page to seconds: 150 '[' in 10,000 characters take about 0.6 s. The real pages'
+# largest paragraph has 80 '[' in 5,351 characters; the most '[' on a page is 206.
 MAX_PAGE = 100_000
-MAX_BLOCK = 20_000
-MAX_BRACKETS = 500
+MAX_BLOCK = 10_000
+MAX_BRACKETS = 150
+MAX_PAGE_BRACKETS = 1_000
 MAX_INDENTED_DEPTH = 6  # admonition inside admonition …: bodies parsed again, at most this deep
 
 # MkDocs' own front matter: '---', YAML, then '---' or '...' (mkdocs/utils/meta.py).
@@ -99,6 +103,8 @@ def check_page(text: str) -> list[PageProblem]:
     """Every problem of one hand-written page, in page order."""
     if len(text) > MAX_PAGE:
         return [PageProblem(1, f"page is {len(text):,} characters, over {MAX_PAGE:,}", "split it into pages")]
+    if text.count("[") > MAX_PAGE_BRACKETS:
+        return [PageProblem(1, f"page has more than {MAX_PAGE_BRACKETS:,} '['", "split it into pages")]
     problems: list[PageProblem] = []
     offset = 0
     front = _FRONT_MATTER.match(text)
