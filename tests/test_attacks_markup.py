@@ -165,6 +165,18 @@ REFUSED_PAGES = {
     "bracket-run": ("[" * 200 + "\n", "more than 150 '[' in one paragraph"),
     "bracket-page": (("[a] " * 100 + "\n\n") * 12, "page has more than 1,000 '['"),
     "shortcode-text": ("See [[fact:complaint-unsealed|a <b> c]].\n", "text: '<' is not allowed"),
+    # found by the second attacker round
+    "alt-in-title": ("# Topics ![&lt;/title&gt;&lt;script&gt;x&lt;/script&gt;](index.md)\n", "HTML entities"),
+    "image-in-heading": ("## Heading ![a](assets/a.png)\n", "a heading may not hold an image"),
+    "html-in-alt": ("![<img src=x onerror=alert(3)>](index.md)\n", "raw HTML is not allowed in pages"),
+    "unclosed-fence": ('```\n<a href="//evil.example/x">x</a>\n', "code fence is never closed"),
+    "reference-in-admonition": (
+        "!!! note\n    Body [click here][ev].\n    [ev]: //evil.example/ref\n",
+        "link definition: links must use https://",
+    ),
+    "footnote-html": ("[^zz]: <img src=x onerror=alert(5)>\n", "raw HTML is not allowed in pages"),
+    "escaped-entity": ("## H \\&lt;b\\&gt;\n", "HTML entities are not allowed"),
+    "comment-front-matter": ("---\n# <img src=x onerror=alert(1)>\n---\n", "raw HTML is not allowed in pages"),
     "paragraph-id": ("A paragraph\n{ #every-statement-is-a-record }\n", "only a heading may set an id"),
 }
 
@@ -283,6 +295,8 @@ def test_allowlist_removes_what_the_site_never_emits() -> None:
     assert scan(f"<html><body>{cleaned}</body></html>") == {}
     for gone in ("onclick", "<script", "alert(1)</", "<style", "tracker", "javascript:", "<iframe", "<meta", "url("):
         assert gone not in cleaned, gone
+    for other_host in ('<a href="//evil.example/x">z</a>', '<a href=" /\\evil.example/x">z</a>'):
+        assert "evil.example" not in clean(other_host)
     kept = '<p class="cb-x" id="a">t <a href="../b/#c" title="t">l</a> <abbr title="d">A</abbr></p>'
     assert clean(kept) == kept
 

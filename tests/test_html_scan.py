@@ -54,6 +54,8 @@ PLANTED = {
         '<script type="application/ld+json">{"name": "x\\u003c/script\\u003e"}</script>',
     ),
     "bidi_controls": ("<p>evil\u202ecod.exe</p>", "<p>Arabic \u200f mark</p>"),
+    "inline_scripts": ("<script>alert(1)</script>", '<script>var palette=__md_get("__palette");</script>'),
+    "protocol_relative": ('<a href="//evil.example/x">x</a>', '<a href="../x/">x</a>'),
 }
 
 

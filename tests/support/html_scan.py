@@ -11,7 +11,11 @@ reports a finding as text. ``scan`` runs them all on one page. The checks:
 - ``outside_images``: an image loaded from another host (a tracking pixel);
 - ``duplicate_ids``: an ``id`` used twice on one page (a stolen permalink);
 - ``broken_jsonld``: a JSON-LD block that does not parse;
-- ``bidi_controls``: a bidirectional embedding, override or isolate character anywhere.
+- ``bidi_controls``: a bidirectional embedding, override or isolate character anywhere;
+- ``inline_scripts``: a ``<script>`` without ``src`` that is not JSON-LD, Material's configuration, or
+  one of Material's three inline scripts (a script the page's content slipped into ``<head>``);
+- ``protocol_relative``: an ``href`` or ``src`` starting with ``//`` (another host, over whatever
+  scheme the page was loaded with).
 """
 
 from __future__ import annotations
@@ -35,7 +39,9 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, list[tuple[str, str]]]] = []
         self.jsonld: list[str] = []
+        self.scripts: list[tuple[list[tuple[str, str]], str]] = []  # inline scripts: attributes, text
         self._in_jsonld = False
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         pairs = [(name.lower(), value or "") for name, value in attrs]
@@ -43,18 +49,24 @@ class _Page(HTMLParser):
         self._in_jsonld = tag == "script" and ("type", "application/ld+json") in pairs
         if self._in_jsonld:
             self.jsonld.append("")
+        self._in_script = tag == "script" and "src" not in dict(pairs)
+        if self._in_script:
+            self.scripts.append((pairs, ""))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
-        self._in_jsonld = False
+        self._in_jsonld = self._in_script = False
 
     def handle_data(self, data: str) -> None:
         if self._in_jsonld:
             self.jsonld[-1] += data
+        if self._in_script:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script":
-            self._in_jsonld = False
+            self._in_jsonld = self._in_script = False
 
 
 def _parse(html: str) -> _Page:
@@ -114,6 +126,30 @@ def broken_jsonld(page: _Page) -> list[str]:
     return found
 
 
+# Material's own inline scripts (base.html), by how they begin; and its JSON configuration.
+MATERIAL_SCRIPTS = ("__md_scope=new URL(", 'var palette=__md_get("__palette")', "var target=document.getElementById(")
+DATA_SCRIPTS = ("application/ld+json", "application/json")
+
+
+def inline_scripts(page: _Page) -> list[str]:
+    found = []
+    for attrs, text in page.scripts:
+        kind = dict(attrs).get("type", "")
+        if kind in DATA_SCRIPTS or (not kind and text.strip().startswith(MATERIAL_SCRIPTS)):
+            continue
+        found.append(f"<script {kind}>{text.strip()[:40]!r}")
+    return found
+
+
+def protocol_relative(page: _Page) -> list[str]:
+    return [
+        f"<{tag} {name}={value[:40]!r}>"
+        for tag, attrs in page.tags
+        for name, value in attrs
+        if name in ("href", "src") and _IGNORED_IN_URLS.sub("", value).replace("\\", "/").startswith("//")
+    ]
+
+
 def bidi_controls(html: str) -> list[str]:
     return [f"U+{ord(m.group(0)):04X} at offset {m.start()}" for m in _BIDI.finditer(html)]
 
@@ -129,5 +165,7 @@ def scan(html: str, *, redirect_stub: bool = False) -> dict[str, list[str]]:
         "duplicate_ids": duplicate_ids(page),
         "broken_jsonld": broken_jsonld(page),
         "bidi_controls": bidi_controls(html),
+        "inline_scripts": inline_scripts(page),
+        "protocol_relative": protocol_relative(page),
     }
     return {name: items for name, items in findings.items() if items}

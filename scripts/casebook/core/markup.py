@@ -74,11 +74,12 @@ _INLINE_NAMES = {
 
 # Characters no text field may hold: C0/C1 controls other than newline and tab, the bidirectional
 # embedding/override/isolate controls (they can make text read differently from how it is stored),
-# the Unicode line and paragraph separators, invisible characters that hide what a text says (zero
-# width space, word joiner and invisible operators, byte-order mark, tag characters), and the
-# private-use areas (the renderer's placeholders are private-use characters).
+# the Unicode line and paragraph separators, invisible characters that hide what a text says (soft
+# hyphen, zero-width space and joiners, word joiner and invisible operators, fillers, byte-order
+# mark, tag characters), and the private-use areas (the renderer's placeholders are private-use).
 _FORBIDDEN_RANGES = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\u2028\u2029"
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u115f\u1160\u180e\u200b-\u200d\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\u2028\u2029\u3164\uffa0"
     "\ue000-\uf8ff\ufeff\U000e0000-\U000e007f\U000f0000-\U0010ffff"
 )
 _FORBIDDEN_CHARS = re.compile(f"[{_FORBIDDEN_RANGES}]")

@@ -56,6 +56,7 @@ _ABBREVIATION = re.compile(r"(?m)^[ \t]*\*\[")
 _SPLIT_TARGET = re.compile(r"\]\(<?([^)>]*)")
 _HEADING_ATTRS = re.compile(r"\{:?([^{}\n]*)\}\s*$")
 _WORDS = ("text", "text_special", "softbreak")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Python-Markdown reads '<' + a letter as the start of raw HTML more loosely than CommonMark does
 # ('<svg/onload=…>' is text to one and a tag to the other, and '\<' is an escape to one only), so
 # a paragraph may not hold one at all outside code.
@@ -108,10 +109,13 @@ def check_page(text: str) -> list[PageProblem]:
     problems: list[PageProblem] = []
     offset = 0
     front = _FRONT_MATTER.match(text)
-    if front:
+    if front and _is_mapping(front.group(1)):  # MkDocs strips front matter only when it is a mapping
         problems.extend(_check_front_matter(front.group(1)))
         offset = text.count("\n", 0, front.end())
         body = text[front.end() :]
+    elif front and _is_broken_yaml(front.group(1)):
+        problems.extend(_check_front_matter(front.group(1)))
+        body = text
     elif _META_LINE.match(text):
         problems.append(
             PageProblem(
@@ -130,6 +134,21 @@ def check_page(text: str) -> list[PageProblem]:
             problems.append(PageProblem(line, f"[[{code.kind}:{code.id}|…]] text: {problem.message}", problem.fix))
     problems.extend(_check_markdown(body, offset, {}, 0))
     return sorted(problems, key=lambda p: p.line)
+
+
+def _is_mapping(block: str) -> bool:
+    try:
+        return isinstance(yaml.safe_load(block), dict)
+    except yaml.YAMLError:
+        return False
+
+
+def _is_broken_yaml(block: str) -> bool:
+    try:
+        yaml.safe_load(block)
+    except yaml.YAMLError:
+        return True
+    return False
 
 
 def _check_front_matter(block: str) -> Iterator[PageProblem]:
@@ -188,6 +207,15 @@ def _check_markdown(text: str, offset: int, ids: dict[str, int], depth: int) -> 
     if depth > MAX_INDENTED_DEPTH:
         yield PageProblem(offset + 1, "indented too deeply", "use fewer nested admonitions or lists")
         return
+    text, bodies, unclosed, references = _python_markdown_blocks(text)
+    for number, target in references:
+        why = _link_problem(target)
+        if why is not None:
+            yield PageProblem(number + 1 + offset, f"link definition: {why}", "link to an https:// page")
+    if unclosed is not None:
+        yield PageProblem(unclosed + 1 + offset, "code fence is never closed", "close it with the same ``` or ~~~")
+    for start, body in bodies:
+        yield from _check_markdown(body, offset + start, ids, depth + 1)
     env: dict[str, Any] = {}
     try:
         tokens = markup.parser().parse(text, env)
@@ -195,11 +223,12 @@ def _check_markdown(text: str, offset: int, ids: dict[str, int], depth: int) -> 
         yield PageProblem(offset + 1, "nested too deeply to check", "use fewer nested quotes, lists or admonitions")
         return
     yield from _check_depth(tokens, offset)
-    references = env.get("references")
-    if isinstance(references, dict):
-        for label, ref in references.items():
+    seen = {number for number, _ in references}
+    definitions = env.get("references")  # CommonMark's: also those whose target is on the next line
+    if isinstance(definitions, dict):
+        for label, ref in definitions.items():
             why = _link_problem(str(ref.get("href", "")))
-            if why is not None:
+            if why is not None and ref.get("map", [0])[0] not in seen:
                 line = ref.get("map", [0])[0] + 1
                 message = f"link definition [{label.lower()}]: {why}"
                 yield PageProblem(line + offset, message, "link to an https:// page")
@@ -221,6 +250,60 @@ def _check_markdown(text: str, offset: int, ids: dict[str, int], depth: int) -> 
         previous = token.type
 
 
+_BLOCK_START = re.compile(r"(?:!!!|\?\?\?\+?|///)(?:\s|$)")
+_FOOTNOTE_DEFINITION = re.compile(r"\[\^[^\]\n]+\]:[ \t]?(.*)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_REFERENCE = re.compile(r" {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]*)")
+
+
+def _python_markdown_blocks(text: str) -> tuple[str, list[tuple[int, str]], int | None, list[tuple[int, str]]]:
+    """Find the blocks Python-Markdown reads differently from CommonMark, so each is checked as what
+    the site makes of it: an admonition's or details block's body (the indented lines after its
+    ``!!!`` / ``???`` line, with or without a blank line between) and a footnote's text. Returns
+    the text with those bodies blanked out (lines keep their numbers), the bodies as (first line,
+    dedented text), and the line of a code fence that is never closed (CommonMark runs it to the
+    end of the page, but the site's fences need a closing line, so what follows would be rendered),
+    and every link definition Python-Markdown would read (it finds them on any line, even one that
+    CommonMark reads as the middle of a paragraph), as (line, target)."""
+    lines = text.split("\n")
+    bodies: list[tuple[int, str]] = []
+    references: list[tuple[int, str]] = []
+    fence: tuple[str, int] | None = None  # the open fence's marker and line
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        opened = _FENCE.match(line)
+        if fence is not None:
+            marker = fence[0]
+            closes = opened and opened.group(1)[0] == marker[0] and len(opened.group(1)) >= len(marker)
+            if closes and not line.strip().strip(marker[0]):
+                fence = None
+            number += 1
+            continue
+        if opened:
+            fence = (opened.group(1), number)
+            number += 1
+            continue
+        reference = _REFERENCE.match(line)
+        if reference and reference.group(1):
+            references.append((number, reference.group(1)))
+        footnote = _FOOTNOTE_DEFINITION.match(line)
+        if _BLOCK_START.match(line) or footnote:
+            start = number
+            body = [footnote.group(1)] if footnote else []
+            if footnote:
+                lines[number] = ""
+            number += 1
+            while number < len(lines) and (not lines[number].strip() or lines[number].startswith("    ")):
+                body.append(lines[number][4:])
+                lines[number] = ""
+                number += 1
+            bodies.append((start if footnote else start + 1, "\n".join(body)))
+            continue
+        number += 1
+    return "\n".join(lines), bodies, fence[1] if fence is not None else None, references
+
+
 def _check_depth(tokens: list[Token], offset: int) -> Iterator[PageProblem]:
     deep = markup.too_deep(tokens)
     if deep is not None:
@@ -233,6 +316,8 @@ def _check_block(content: str, children: list[Token], line: int) -> Iterator[Pag
         return
     if content.count("[") > MAX_BRACKETS:
         yield PageProblem(line, f"more than {MAX_BRACKETS} '[' in one paragraph", "split the paragraph")
+    if _ENTITY.search(content):  # in the source: '\&lt;' is an escape to CommonMark, an entity to the site
+        yield PageProblem(line, "HTML entities are not allowed", "type the character itself")
     # The paragraph's text as CommonMark read it, escapes included ('\<' is '<'), code left out.
     words = "".join("\n" if c.type == "softbreak" else c.content for c in children if c.type in _WORDS)
     if _LOOSE_HTML.search(words):
@@ -275,6 +360,9 @@ def _check_inline(children: list[Token], line: int, *, heading: bool) -> Iterato
             if not markup.is_local_path(src):
                 message = f"images must come from this site, by a relative path, not '{src[:40]}'"
                 yield PageProblem(line, message, "store the picture in docs/assets/ and link it as assets/name.png")
+            if heading:  # a heading's text is the page's title: words only
+                yield PageProblem(line, "a heading may not hold an image", "put the picture below the heading")
+            yield from _check_inline(child.children or [], line, heading=heading)  # the alt text
         elif kind == "text":
             yield from _check_text(child.content, line, heading=heading)
 

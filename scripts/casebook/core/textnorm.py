@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _TYPOGRAPHY = str.maketrans(
     {
@@ -40,6 +41,7 @@ _SPACES = re.compile(r"\s+")
 _SPACED_ELLIPSIS = re.compile(r"\.(?: \.){2}")
 
 
+@lru_cache(maxsize=65_536)  # a source's excerpts are compared with every citation of it
 def normalise_text(text: str) -> str:
     """Text as compared by verify-sources: typography folded, whitespace collapsed. Pure and deterministic.
 

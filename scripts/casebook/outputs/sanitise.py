@@ -50,6 +50,9 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     # Browsers read '\\' in a URL as '/', so '/\\evil.example' and 'https:\\\\evil.example' are other hosts.
     if attribute in ("href", "src") and "\\" in value:
         return None
+    # '//host/…' is another host over whatever scheme the page came by (plain http on a mirror).
+    if attribute in ("href", "src") and re.sub(r"[\s\x00-\x1f]", "", value).startswith("//"):
+        return None
     # Images only from this site, by a relative path: an image from another host is a tracking pixel.
     if tag == "img" and attribute == "src" and not is_local_path(value):
         return None
