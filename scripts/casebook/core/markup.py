@@ -28,12 +28,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
 from casebook.core import shortcodes
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 SUBSET = (
     "paragraphs, bullet and numbered lists, *emphasis*, **strong**, `code`, "
@@ -130,23 +132,24 @@ class Problem:
     line: int = 1
 
 
-class _Parser(MarkdownIt):
-    """CommonMark with raw HTML tokenised (so it can be refused), every link kept as a token whatever
-    its scheme (so it can be checked and reported here), and hrefs kept as written."""
-
-    def validateLink(self, url: str) -> bool:
-        return True
-
-    def normalizeLink(self, url: str) -> str:
-        return url
-
-
 MAX_DEPTH = 12  # token nesting: a list inside a list inside … (a list level is 2-3 tokens deep)
 
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    """The CommonMark parser that record text and hand-written pages are checked with."""
+    """The CommonMark parser that record text and hand-written pages are checked with: raw HTML
+    tokenised (so it can be refused), every link kept as a token whatever its scheme (so it can be
+    checked and reported here), and hrefs kept as written. Imported on first use: plain prose never
+    needs it."""
+    from markdown_it import MarkdownIt
+
+    class _Parser(MarkdownIt):
+        def validateLink(self, url: str) -> bool:
+            return True
+
+        def normalizeLink(self, url: str) -> str:
+            return url
+
     # markdown-it silently drops blocks nested deeper than maxNesting (20 in CommonMark's preset),
     # which would let text past every check. With a limit well above MAX_DEPTH, anything dropped
     # sits under tokens deeper than MAX_DEPTH, which ``too_deep`` refuses; and the inline parser's

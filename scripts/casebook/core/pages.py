@@ -27,13 +27,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from markdown.extensions.toc import slugify  # type: ignore[import-untyped]  # the slug Python-Markdown gives a heading
-from markdown_it.token import Token
 
 from casebook.core import markup, shortcodes
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 FRONT_MATTER_KEYS = ("title", "description", "hide", "search")
 HIDE_VALUES = ("navigation", "toc", "footer", "path", "tags", "feedback")
@@ -331,7 +332,9 @@ def _check_heading_id(content: str, line: int, ids: dict[str, int]) -> Iterator[
     given = [item[1:] for item in explicit.group(1).split() if item.startswith("#")] if explicit else []
     if given:
         heading_id = given[0]
-    else:
+    else:  # the slug Python-Markdown gives a heading (imported here: only pages need it)
+        from markdown.extensions.toc import slugify  # type: ignore[import-untyped]
+
         words = shortcodes.replace(content, lambda code: code.text or "")
         heading_id = slugify(re.sub(r"[*_`]|\]\([^)]*\)|\[", "", words), "-")
     if heading_id in ids:
