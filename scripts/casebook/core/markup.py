@@ -374,9 +374,11 @@ def literal(text: str) -> str:
     whitespace collapsed, control characters dropped, every Markdown and HTML character escaped."""
     if not _NEEDS_ESCAPE.search(text):
         return text
-    text = _FORBIDDEN_CHARS.sub("", " ".join(text.split()))
-    if not text:
-        return ""
+    text = " ".join(text.split())
+    if _FORBIDDEN_CHARS.search(text):
+        text = _FORBIDDEN_CHARS.sub("", text)
+    if not _NEEDS_ESCAPE.search(text):  # it only needed its whitespace collapsed
+        return text
     out = text.translate(_ESCAPES)
     first = out[0]
     if first in _LINE_START:
@@ -398,10 +400,11 @@ def to_markdown(text: str, cite: Cite, *, inline: bool = False) -> str:
     into one line (for table cells and footnotes, where blocks cannot go). The text must already
     have passed ``check``; tokens outside the subset are written as literal text, never as syntax.
     """
-    prepared, codes = _with_placeholders(text)
-    if not _NEEDS_PARSER.search(prepared):  # plain prose: paragraphs of literal text
-        paragraphs = [_text(p, codes, cite).strip() for p in _BLANK_LINE.split(prepared.strip())]
+    bare = shortcodes.SHORTCODE.sub("", text) if "[[" in text else text
+    if not _NEEDS_PARSER.search(bare):  # plain prose: paragraphs of literal text and citations
+        paragraphs = [_plain_paragraph(p, cite) for p in _BLANK_LINE.split(text.strip())]
         return (" " if inline else "\n\n").join(p for p in paragraphs if p)
+    prepared, codes = _with_placeholders(text)
     tokens, _ = _parse(prepared)
     blocks: list[str] = []
     lists: list[list[int]] = []  # the numbering of each open list (0 for a bullet list)
@@ -476,6 +479,20 @@ def _inline(children: list[Token], codes: list[shortcodes.Shortcode], cite: Cite
     if link is not None:
         parts.extend(link)
     return "".join(parts).strip()
+
+
+def _plain_paragraph(paragraph: str, cite: Cite) -> str:
+    """A paragraph of plain prose: its words as literal text, its citations rendered."""
+    if "[[" not in paragraph:
+        return literal(paragraph)
+    out: list[str] = []
+    last = 0
+    for code in shortcodes.find(paragraph):
+        out.append(_escape_run(paragraph[last : code.start]))
+        out.append(cite(code))
+        last = code.end
+    out.append(_escape_run(paragraph[last:]))
+    return "".join(out).strip()
 
 
 def _text(content: str, codes: list[shortcodes.Shortcode], cite: Cite) -> str:
