@@ -15,9 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +28,7 @@ from casebook.core.load import EXTRA_FILES, discover
 from casebook.core.validate import build_case
 
 from .conftest import mkdocs_build
+from .support.deadline import deadline
 
 FACT = "facts/complaint-unsealed.yml"
 SECRET = "root:x:0:0:the-secret-line"
@@ -160,7 +159,7 @@ def test_reading_refuses_a_link_even_without_the_walk(tmp_path: Path) -> None:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_a_fifo_is_refused_without_blocking(content: Path) -> None:
     os.mkfifo(content / "facts" / "pipe.yml")  # reading it would wait for ever for a writer
-    with _deadline(10):
+    with deadline(10):
         found = _about(content, "content/facts/pipe.yml")
     assert found == [("", "is not a regular file", "replace it with an ordinary file")]
 
@@ -240,32 +239,6 @@ def test_a_date_must_be_ascii_digits_and_nothing_else(content: Path, date: str) 
 # ---------------------------------------------------------------- class 9: slow input
 
 
-class _TooSlow(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Abort the block after ``seconds`` (POSIX): a quadratic regex fails the test now, not in an hour.
-
-    CPython's regex engine checks for signals while it matches, so the alarm interrupts it.
-    """
-    if not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise _TooSlow(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 # A bound, not a benchmark: the seed validates in well under a second, and the 60 KB statement took
 # 29 s before the shortcode regex was fixed. 5 s leaves room for a slow, shared CI machine while
 # still catching any quadratic step (which takes tens of seconds at this size).
@@ -289,7 +262,7 @@ def test_a_60kb_statement_is_validated_in_seconds(content: Path, statement: str)
     data["statement"] = statement
     path.write_text(yaml.safe_dump(data, allow_unicode=True, width=10**9), encoding="utf-8")
     started = time.perf_counter()
-    with _deadline(4 * BOUND_SECONDS), contextlib.suppress(ContentError):
+    with deadline(4 * BOUND_SECONDS), contextlib.suppress(ContentError):
         build_case(content)
     elapsed = time.perf_counter() - started
     assert elapsed < BOUND_SECONDS, f"validating a 60 KB statement took {elapsed:.1f} s"

@@ -19,7 +19,6 @@ import importlib
 import pkgutil
 import re
 import shutil
-import signal
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,6 +33,8 @@ import casebook
 from casebook.core import shortcodes, text, textnorm
 from casebook.core.errors import ContentError
 from casebook.core.validate import build_case
+
+from .support.deadline import TooSlow, deadline
 
 SEED = Path(__file__).parent / "fixtures" / "seed"
 MB = 1_000_000
@@ -243,32 +244,6 @@ def _resolve(name: str) -> re.Pattern[Any] | None:
     return value if isinstance(value, re.Pattern) else None
 
 
-class _TooSlow(Exception):
-    pass
-
-
-@contextlib.contextmanager
-def _deadline(seconds: float) -> Iterator[None]:
-    """Abort after ``seconds`` (POSIX), so a quadratic pattern fails now rather than after hours.
-
-    CPython's regex engine checks for signals while it matches, so the alarm interrupts it.
-    """
-    if not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise _TooSlow(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _apply(pattern: re.Pattern[Any], use: str, text: Input) -> None:
     if use == "finditer":
         for _ in pattern.finditer(text):
@@ -297,9 +272,9 @@ def test_worst_case_runs_in_under_a_second(name: str, index: int) -> None:
         text = text[: worst.limit]
     started = time.perf_counter()
     try:
-        with _deadline(10 * SECONDS):
+        with deadline(10 * SECONDS):
             _apply(pattern, worst.use, text)
-    except _TooSlow:
+    except TooSlow:
         pytest.fail(f"{name}.{worst.use} on {text[:20]!r}… ({len(text):,} characters) ran for over {10 * SECONDS} s")
     elapsed = time.perf_counter() - started
     assert elapsed < SECONDS, f"{name}.{worst.use} on {text[:20]!r}… took {elapsed:.2f} s"
@@ -341,9 +316,9 @@ def test_text_functions_run_in_seconds_on_a_megabyte(name: str, index: int) -> N
     data = inputs[index]()
     started = time.perf_counter()
     try:
-        with _deadline(10 * FUNCTION_SECONDS):
+        with deadline(10 * FUNCTION_SECONDS):
             function(data)
-    except _TooSlow:
+    except TooSlow:
         pytest.fail(f"{name} on {data[:20]!r}… ({len(data):,} characters) ran for over {10 * FUNCTION_SECONDS} s")
     elapsed = time.perf_counter() - started
     assert elapsed < FUNCTION_SECONDS, f"{name} on {data[:20]!r}… took {elapsed:.2f} s"
@@ -390,9 +365,9 @@ def test_validate_finishes_in_seconds_on_worst_case_statements(tmp_path: Path) -
         _fact(content, template, name, worst, worst)
     started = time.perf_counter()
     try:
-        with _deadline(6 * PIPELINE_SECONDS), contextlib.suppress(ContentError):
+        with deadline(6 * PIPELINE_SECONDS), contextlib.suppress(ContentError):
             build_case(content)
-    except _TooSlow:
+    except TooSlow:
         pytest.fail(f"validate ran for over {6 * PIPELINE_SECONDS} s on the worst-case statements")
     elapsed = time.perf_counter() - started
     assert elapsed < PIPELINE_SECONDS, f"validate took {elapsed:.1f} s on the worst-case statements"
