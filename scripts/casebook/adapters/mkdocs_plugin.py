@@ -148,6 +148,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # listed and leaves the previous site as it was.
         try:
             self.site = build_site(content, Path(config.docs_dir), options)
+            # at INFO, as "warning: …": `mkdocs build --strict` fails on any WARNING record, and an old
+            # [[kind:former-id]] link must still build
+            for warning in sorted(self.site.book.warnings, key=lambda d: d.sort_key):
+                log.info("warning: %s", warning)
         except ContentError as error:
             if not self.serving:
                 raise PluginError(f"casebook: the content has errors\n{error}") from None

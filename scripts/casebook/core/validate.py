@@ -11,7 +11,6 @@ A ``[[kind:old-id]]`` that names a former id of a renamed record still resolves,
 from __future__ import annotations
 
 import difflib
-import logging
 import re
 import typing
 from collections.abc import Iterator
@@ -26,13 +25,6 @@ from casebook.core.book import Casebook, Origin
 from casebook.core.errors import ContentError, Diagnostic, dotted
 from casebook.core.load import LAYOUT, MAX_FILE_BYTES, RawRecord, load_content
 from casebook.core.model import MODELS, Record
-
-BUILD_LOGGER = "mkdocs.plugins.casebook"
-"""Warnings are logged here at INFO, as "warning: …": MkDocs shows its own loggers' records, and
-``mkdocs build --strict`` fails on any record of level WARNING, which a warning must not do. Naming
-a logger imports nothing from MkDocs; without MkDocs' handler nothing shows (the CLI prints
-``Casebook.warnings`` itself)."""
-log = logging.getLogger(BUILD_LOGGER)
 
 # ---------------------------------------------------------------- schema errors
 
@@ -385,7 +377,7 @@ def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
 def build_and_check(content_dir: Path, docs_dir: Path | None) -> Casebook:
     """Load, validate and cross-link the content and check the hand-written pages in ``docs_dir``
     (if given) against the records that loaded, as one run: raise ContentError listing every
-    problem of both. Warnings (``Casebook.warnings``) are logged for the build (see ``BUILD_LOGGER``)."""
+    problem of both. Warnings are left in ``Casebook.warnings`` for the caller to show."""
     book, problems, abs_paths = _load_book(content_dir)
     if docs_dir is not None and docs_dir.is_dir():
         problems.extend(check_pages(book, docs_dir))
@@ -393,6 +385,4 @@ def build_and_check(content_dir: Path, docs_dir: Path | None) -> Casebook:
     if problems:
         locate.fill_positions(problems, abs_paths)
         raise ContentError(problems, book.warnings)
-    for warning in sorted(book.warnings, key=lambda d: d.sort_key):
-        log.info("warning: %s", warning)
     return book
