@@ -127,6 +127,9 @@ def _static_project(dest: Path) -> None:
     text = text.replace("  - casebook:\n      content_dir: content\n", "")
     text = text.replace("watch:\n  - content\n", "")
     text += "\nnot_in_nav: |\n  /laws/**\n  /lessons/**\n"
+    glossary = getattr(site, "abbreviations", None)
+    if isinstance(glossary, dict):  # the tooltips the plugin gives the abbr extension (JSON is YAML)
+        text = text.replace("  - abbr\n", "  - abbr:\n      glossary: " + json.dumps(glossary) + "\n", 1)
     (dest / "mkdocs.yml").write_text(text, encoding="utf-8")
 
 

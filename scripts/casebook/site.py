@@ -99,7 +99,7 @@ class Site:
     pages: dict[str, Page]
     files: dict[str, bytes]  # published at the site root: exports, feed.xml, timeline.svg
     redirects: dict[str, str]  # old page -> new page, for renamed laws and lessons
-    abbreviations: str  # glossary tooltips, appended to every page
+    abbreviations: dict[str, str]  # glossary tooltips {name: definition}, the abbr extension's glossary
     # placeholder -> HTML the site draws itself (the timeline SVG), put in after the allowlist
     trusted_html: dict[str, str] = field(default_factory=dict)
 
@@ -109,15 +109,21 @@ class Site:
         return {path: page.markdown for path, page in self.pages.items() if page.markdown is not None}
 
     def page_markdown(self, path: str, markdown: str) -> str:
-        """A page's final Markdown: citations expanded (hand-written pages), the cite box and tooltips added."""
+        """A page's final Markdown: citations expanded (hand-written pages) and the cite box added. (The
+        glossary tooltips come from the abbr extension's glossary, set once per build: ``markdown_config``.)"""
         page = self.pages[path]
         if page.markdown is None:
             markdown = expand_page(PageWriter(self.book, path, None, titles=self.titles), markdown)
         url = page_url(path, site_base(self.options.site_url))
         markdown += "\n\n" + cite_this_page(page.title, url, page.modified, self.options.site_name)
-        if self.abbreviations:
-            markdown += "\n\n" + self.abbreviations + "\n"
         return markdown
+
+    def markdown_config(self, extensions: list[str], configs: dict[str, dict]) -> None:
+        """Give MkDocs' Python-Markdown (its extension list and their configs, changed in place) the
+        glossary, as the abbr extension's ``glossary`` option."""
+        if "abbr" not in extensions:
+            extensions.append("abbr")
+        configs["abbr"] = {**configs.get("abbr", {}), "glossary": dict(self.abbreviations)}
 
     def content_html(self, path: str, html: str) -> str:
         """A page's content HTML as published: through the allowlist (``outputs.sanitise``), then

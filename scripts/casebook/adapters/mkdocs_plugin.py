@@ -160,6 +160,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if not self.serving:
                 raise PluginError(f"casebook: {error}") from None
             return self._content_has_errors(config, error)
+        self.site.markdown_config(config.markdown_extensions, config.mdx_configs)
         if self.site.redirects:
             redirects = config.plugins.get("redirects")
             if redirects is None:

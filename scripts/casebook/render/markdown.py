@@ -91,16 +91,19 @@ def expand_page(writer: PageWriter, markdown: str) -> str:
     return markdown + ("\n\n" + notes if notes else "")
 
 
-def abbreviations(book: Casebook) -> str:
-    """Glossary terms as Markdown abbreviations, appended to pages so each term shows its definition on hover."""
+def abbreviations(book: Casebook) -> dict[str, str]:
+    """Glossary terms as Markdown abbreviations {name: definition}, so each term shows its definition on hover.
+
+    They are given to Python-Markdown's ``abbr`` extension as its ``glossary`` option, once per build,
+    not appended to every page as ``*[name]: …`` lines: the block parser consumes such a block one line
+    at a time and re-tests the rest of it with every block processor, which cost a third of the build."""
     from casebook.core.model import Term
 
-    lines = []
+    glossary: dict[str, str] = {}
     for term in book.of_kind(Term):
         # An abbreviation's title is an HTML attribute: Python-Markdown escapes it, and the text
         # is the plain definition (citations and emphasis removed), never Markdown.
         definition = plain(term.definition, book.label_of)
         for name in (term.term, *term.aliases):
-            if "]" not in name:
-                lines.append(f"*[{name}]: {definition}")
-    return "\n".join(lines)
+            glossary[name] = definition
+    return glossary
