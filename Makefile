@@ -63,9 +63,10 @@ build/vendor/iframe-worker/shim/index.js:
 	cd build/vendor && npm pack --silent iframe-worker@1.0.4 >/dev/null && tar xzf iframe-worker-1.0.4.tgz \
 		&& rm -rf iframe-worker && mv package iframe-worker && rm iframe-worker-1.0.4.tgz
 
-## bench: time the pipeline on synthetic content and the plugin against a plain build
+## bench: time the pipeline on synthetic content, the plugin against a plain build, and a serve rebuild
 bench: $(STAMP) $(NODE_TOOLS)
 	PYTHONPATH=scripts $(BIN)/python -m bench.pipeline
+	PYTHONPATH=scripts $(BIN)/python -m bench.serve
 	PYTHONPATH=scripts $(BIN)/python -m bench.browser
 
 clean:

@@ -25,6 +25,7 @@ from types import FrameType
 from typing import Any, Literal
 from urllib.parse import urljoin
 
+from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -35,6 +36,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from casebook.adapters.serve_cache import PageCache, SearchCache, TemplateCache
 from casebook.core.errors import ContentError
 from casebook.outputs.offline import SHIM, ZIP_NAME
 from casebook.site import Site, SiteOptions, build_site
@@ -116,12 +118,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.page_errors: list[str] = []  # errors found while building this build's pages (serve mode)
         self.content_errors: str | None = None  # the content errors that stopped this rebuild
         self.failure: str | None = None  # why this build failed, as MkDocs reported it
+        self.page_cache = PageCache()  # serve mode: conversions kept from one rebuild to the next
+        self.template_cache = TemplateCache()  # serve mode: compiled theme templates, likewise
+        self.search_cache = SearchCache()  # serve mode: each page's search entries, likewise
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.serving = command == "serve" and not dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.page_errors, self.content_errors, self.failure = [], None, None
+        self.page_cache.start_build()
         if self.server is not None and self.spare is not None:
             config["site_dir"] = str(self.spare)  # the served folder stays whole while this one is built
         root = Path(config.config_file_path).parent
@@ -219,7 +225,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             page.meta.setdefault("description", declared.description)
         if not declared.search:
             page.meta["search"] = {"exclude": True}
+        if self.serving:
+            self.page_cache.use_for(page)
         return self.site.page_markdown(page.file.src_uri, markdown)
+
+    def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        if self.serving:
+            env.bytecode_cache = self.template_cache
+            self.search_cache.wrap(config)  # every plugin's on_config has run: this build's index exists
+        return env
 
     def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.site is None:
@@ -247,6 +261,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.serving:
+            cache = self.page_cache
+            log.info(f"casebook: {cache.misses} pages converted, {cache.hits} unchanged pages reused")
         if self.page_errors:
             title = PAGE_ERRORS if self.site is not None else NO_GOOD_BUILD
             add_banner(Path(config.site_dir), banner(title, "\n".join(self.page_errors)))

@@ -205,6 +205,9 @@ def _with_placeholders(text: str) -> tuple[str, list[shortcodes.Shortcode]]:
     return shortcodes.replace(text, lambda _: f"\ue000{next(counter)}\ue001"), codes
 
 
+# Validation checks each text and rendering rebuilds it: one parse serves both, and under `mkdocs
+# serve` every rebuild after. The tokens are only read, never changed.
+@lru_cache(maxsize=8_192)
 def _parse(text: str) -> tuple[list[Token], dict[str, object]]:
     env: dict[str, object] = {}
     return parser().parse(text, env), env

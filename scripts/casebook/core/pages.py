@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -103,10 +104,15 @@ def _link_problem(href: str) -> str | None:
 
 def check_page(text: str) -> list[PageProblem]:
     """Every problem of one hand-written page, in page order."""
+    return list(_check_page(text))
+
+
+@lru_cache(maxsize=256)  # `mkdocs serve` checks every page again on each rebuild; most are unchanged
+def _check_page(text: str) -> tuple[PageProblem, ...]:
     if len(text) > MAX_PAGE:
-        return [PageProblem(1, f"page is {len(text):,} characters, over {MAX_PAGE:,}", "split it into pages")]
+        return (PageProblem(1, f"page is {len(text):,} characters, over {MAX_PAGE:,}", "split it into pages"),)
     if text.count("[") > MAX_PAGE_BRACKETS:
-        return [PageProblem(1, f"page has more than {MAX_PAGE_BRACKETS:,} '['", "split it into pages")]
+        return (PageProblem(1, f"page has more than {MAX_PAGE_BRACKETS:,} '['", "split it into pages"),)
     problems: list[PageProblem] = []
     offset = 0
     front = _FRONT_MATTER.match(text)
@@ -134,7 +140,7 @@ def check_page(text: str) -> list[PageProblem]:
             line = body.count("\n", 0, code.start) + 1 + offset
             problems.append(PageProblem(line, f"[[{code.kind}:{code.id}|…]] text: {problem.message}", problem.fix))
     problems.extend(_check_markdown(body, offset, {}, 0))
-    return sorted(problems, key=lambda p: p.line)
+    return tuple(sorted(problems, key=lambda p: p.line))
 
 
 def _is_mapping(block: str) -> bool:
