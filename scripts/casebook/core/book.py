@@ -30,6 +30,7 @@ class Casebook:
     by_kind: dict[str, list[Record]] = field(default_factory=lambda: defaultdict(list))
     # id -> ids of the records that reference it (fields or [[shortcodes]]), in content order
     cited_by: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    _linked: set[tuple[str, str]] = field(default_factory=set, repr=False)  # the pairs in cited_by
     # Records that exist but failed to load or validate: references to them are not reported
     # again, so one broken file gives one error rather than a cascade.
     broken_ids: dict[str, str] = field(default_factory=dict)  # id -> kind
@@ -87,9 +88,10 @@ class Casebook:
         return record.label if record is not None else None
 
     def link_back(self, target: str, source: str) -> None:
-        backlinks = self.cited_by[target]
-        if source not in backlinks and source != target:
-            backlinks.append(source)
+        # a set beside the ordered list: a source cited by thousands of facts made `in list` quadratic
+        if source != target and (target, source) not in self._linked:
+            self._linked.add((target, source))
+            self.cited_by[target].append(source)
 
     def sources_behind(self, ids: Iterable[str]) -> list[Source]:
         """The sources a set of records rests on: sources themselves, and those cited by facts, quotes, laws."""

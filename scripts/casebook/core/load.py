@@ -7,6 +7,7 @@ has a problem (see ``locate``), so a correct edit pays nothing for error reporti
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,9 +94,28 @@ _Resolver.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|
 del _first, _resolvers, _tag, _regexp
 
 
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
 class _Constructor(SafeConstructor):
     # Aliases need no check here: an alias needs an anchor, an anchor needs '&', and any text with
-    # '&' goes through ``_reject_anchors_and_tags`` first.
+    # '&' goes through ``_reject_anchors_and_tags`` first. So is every explicit tag ('!').
+
+    def construct_document(self, node: Any) -> Any:
+        return self._build(node)
+
+    def _build(self, node: Any) -> Any:
+        """The document as SafeConstructor builds it, without its per-node machinery (constructor
+        lookup, a generator per collection): a tree with no aliases needs none of it. Text, lists and
+        mappings are built here; every other scalar (numbers, true/false, null) as SafeConstructor does."""
+        tag = node.tag
+        if tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value
+        if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+            return [self._build(item) for item in node.value]
+        if tag == _MAP and isinstance(node, yaml.MappingNode):
+            return self.construct_mapping(node)
+        return self.construct_object(node, deep=True)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         if not isinstance(node, yaml.MappingNode):
@@ -107,7 +127,7 @@ class _Constructor(SafeConstructor):
                 raise ContentYAMLError(
                     "YAML merge keys (<<) are not allowed", "write the fields out", key_node.start_mark
                 )
-            key = self.construct_object(key_node, deep=deep)
+            key = self._build(key_node)
             if not isinstance(key, str):
                 raise ContentYAMLError(
                     f"field names must be text, got {key!r}", "use a lower-case field name", key_node.start_mark
@@ -120,7 +140,7 @@ class _Constructor(SafeConstructor):
                     key_node.start_mark,
                 )
             seen[key] = key_node.start_mark
-            mapping[key] = self.construct_object(value_node, deep=deep)
+            mapping[key] = self._build(value_node)
         return mapping
 
 
@@ -234,6 +254,9 @@ def parse_yaml(text: str, display: str) -> tuple[Any, Diagnostic | None]:
 
 
 def _display(root: Path, path: Path) -> str:
+    base, text = str(root.parent).rstrip(os.sep) + os.sep, str(path)
+    if text.startswith(base):  # the common case, without pathlib's per-call cost (10,000 files)
+        return text[len(base) :].replace(os.sep, "/")
     try:
         return path.relative_to(root.parent).as_posix()
     except ValueError:
