@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 # Neither the id nor the text may contain '[', so a failed attempt ("[[a:b" repeated) stops at the
@@ -39,14 +40,19 @@ def _in_code(spans: list[tuple[int, int]], starts: list[int], offset: int) -> bo
 
 def find(text: str) -> Iterator[Shortcode]:
     """Every shortcode in ``text`` outside code spans and fenced code."""
-    if "[[" not in text:
-        return
+    if "[[" in text:
+        yield from _find(text)
+
+
+@lru_cache(maxsize=32_768)  # validation, the rules and rendering each look for the same texts' citations
+def _find(text: str) -> tuple[Shortcode, ...]:
     spans = _code_spans(text)
     starts = [start for start, _ in spans]
-    for match in SHORTCODE.finditer(text):
-        if spans and _in_code(spans, starts, match.start()):
-            continue
-        yield Shortcode(match.group(1), match.group(2), match.group(3), match.start(), match.end())
+    return tuple(
+        Shortcode(match.group(1), match.group(2), match.group(3), match.start(), match.end())
+        for match in SHORTCODE.finditer(text)
+        if not (spans and _in_code(spans, starts, match.start()))
+    )
 
 
 def replace(text: str, render: Callable[[Shortcode], str]) -> str:

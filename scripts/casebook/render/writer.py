@@ -41,6 +41,10 @@ class PageWriter:
         self._notes: dict[str, str] = {}
         self._labels = labels if labels is not None else {}  # shared by the pages of one render
         self._titles = titles or {}  # page path -> title, from the page registry
+        # this page's links to records by their labels, and its source lines: a source cited by
+        # thousands of facts, or a fact listed under each of its people, is written once per page
+        self._links: dict[str, Markup] = {}
+        self._source_lines: dict[str, str] = {}
 
     # links ------------------------------------------------------------
     def href(self, record_id: str) -> Markup:
@@ -65,7 +69,12 @@ class PageWriter:
 
     def link(self, record_id: str, text: str | None = None) -> Markup:
         """A link to a record, with ``text`` (or the record's label) as literal link text."""
-        return self._link(markup.literal(text or self.label(record_id)), record_id)
+        if text:
+            return self._link(markup.literal(text), record_id)
+        link = self._links.get(record_id)
+        if link is None:
+            link = self._links[record_id] = self._link(markup.literal(self.label(record_id)), record_id)
+        return link
 
     def _link(self, markdown: str, record_id: str) -> Markup:
         return Markup(f"[{markdown}]({self.href(record_id)})")
@@ -108,8 +117,12 @@ class PageWriter:
         return self._note(f"src-{source_id}", self.source_line(source) + ".")
 
     def source_line(self, source: Source) -> str:
-        title = self._link("*" + markup.literal(source.title) + "*", source.id)
-        return f"{markup.literal(source.publisher)}, {title}, {human_date(source.published)}"
+        line = self._source_lines.get(source.id)
+        if line is None:
+            title = self._link("*" + markup.literal(source.title) + "*", source.id)
+            line = f"{markup.literal(source.publisher)}, {title}, {human_date(source.published)}"
+            self._source_lines[source.id] = line
+        return line
 
     def cite_record(self, record_id: str) -> Markup:
         """Footnote citing a fact or a quote, as used by [[fact:id]] in running text."""
