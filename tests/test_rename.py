@@ -274,3 +274,19 @@ def test_a_failure_while_writing_puts_every_file_back(run, real: Path, monkeypat
     assert "(No space left on device); nothing was changed" in err
     assert calls["n"] == 5
     assert _files(real) == before  # no temporary file is left either
+
+
+def test_a_record_never_published_gets_no_former_id(run, real: Path) -> None:
+    """A fact added on a branch and renamed before it was merged has no address to keep: no former
+    id is added (it would reserve the name for ever), and the report says why."""
+    fact = real / "content" / "facts" / "jin-primary-liaison.yml"
+    urls = real / URLS
+    lines = urls.read_text(encoding="utf-8").splitlines()
+    urls.write_text("\n".join(u for u in lines if not u.endswith("#jin-primary-liaison")) + "\n", encoding="utf-8")
+    code, out, err = run("--content", real / "content", "rename", "fact", "jin-primary-liaison", "jin-liaison-role")
+    assert code == 0, err
+    assert f"former_ids: 'jin-primary-liaison' not added: it has no address in {URLS}, so it was never published" in out
+    assert not fact.exists()
+    book = build_and_check(real / "content", real / "docs")
+    assert book.get("jin-liaison-role").former_ids == []
+    assert _mentions(real, "jin-primary-liaison") == []

@@ -3,6 +3,7 @@ resolves a renamed record's former id with a warning; `casebook excerpts` finds 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,15 @@ def test_excerpts_of_an_unknown_source_suggests_one(run, project: Path) -> None:
     assert (
         err.strip() == "excerpts: there is no source 'doj-2020-12-18-relase' (did you mean 'doj-2020-12-18-release'?)"
     )
+
+
+def test_an_empty_required_text_is_to_be_written_and_an_optional_one_may_go(run, content: Path) -> None:
+    fact = content / "facts" / "complaint-unsealed.yml"
+    text = fact.read_text(encoding="utf-8")
+    statement = text[text.index("statement:") : text.index("status:")]
+    text = re.sub(r"(?m)^(    locator:).*$", r'\1 ""', text.replace(statement, 'statement: ""\n'), count=1)
+    fact.write_text(text, encoding="utf-8")
+    code, _, err = run("--content", content, "validate")
+    assert code == 1
+    assert "statement: text is empty (write the text: this field is required)" in err
+    assert "sources[0].locator: text is empty (write the text, or remove the field)" in err

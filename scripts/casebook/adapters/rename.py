@@ -28,7 +28,7 @@ from casebook.core.book import Casebook
 from casebook.core.errors import ContentError, dotted
 from casebook.core.load import LAYOUT, parse_yaml
 from casebook.core.model import ID_PATTERN, MODELS, Record, Source
-from casebook.core.urls import OWN_PAGES, public_url
+from casebook.core.urls import OWN_PAGES, page_of, public_url
 from casebook.core.validate import build_and_check, field_references
 from casebook.outputs.permalinks import LIST_FILE
 
@@ -247,6 +247,7 @@ class _Plan:
     files: dict[Path, _File] = field(default_factory=dict)
     expected: dict[Path, Callable[[Any], Any]] = field(default_factory=dict)  # YAML data changes, per file
     added: list[Path] = field(default_factory=list)  # new files that are copies (a moved snapshot)
+    notes: list[str] = field(default_factory=list)  # what was deliberately not done, for the report
 
     def file(self, path: Path, display: str) -> _File:
         if path not in self.files:
@@ -274,12 +275,19 @@ def _plan(book: Casebook, kind: str, old: str, new: str, docs_dir: Path | None) 
 
     # the record itself: its id, its former ids, its file and its snapshot
     here.edits.append(_token(here, locate.position(here.path, (*dp, "id")), old, new, f"id: '{old}' -> '{new}'"))
-    here.edits.append(_former_ids_edit(here, record, dp, old))
+    keep_old = was_published(root, record)
+    if keep_old:
+        here.edits.append(_former_ids_edit(here, record, dp, old))
+    else:
+        plan.notes.append(
+            f"former_ids: '{old}' not added: it has no address in {LIST_FILE.as_posix()}, so it was never published"
+        )
 
     def renamed(data: Any) -> None:
         item = _get(data, dp)
         item["id"] = new
-        item["former_ids"] = [*item.get("former_ids", []), old]
+        if keep_old:
+            item["former_ids"] = [*item.get("former_ids", []), old]
 
     plan.expect(here.path, renamed)
     if LAYOUT[kind][1] == "one":
@@ -316,6 +324,22 @@ def _plan(book: Casebook, kind: str, old: str, new: str, docs_dir: Path | None) 
             file.edits.extend(_shortcode_edits(file.text, kind, old, new))
 
     return plan
+
+
+def was_published(root: Path, record: Record) -> bool:
+    """Whether the record has an address in the published list: its anchor on a shared page, or its
+    own page. A record added on a branch and renamed before it was merged has none, and needs no
+    former id (an old id can never be reused, so a needless one would reserve a name for ever).
+    Without the list, every record counts as published."""
+    listed = root / LIST_FILE
+    if not listed.is_file():
+        return True
+    lines = {line.strip() for line in listed.read_text(encoding="utf-8").splitlines()}
+    page, anchor = page_of(record)
+    url = "/" + public_url(page)
+    if anchor is not None:
+        return f"{url}#{anchor}" in lines
+    return any(line.startswith(url) for line in lines)  # its own page, /laws/<id>/ or /lessons/<id>/…
 
 
 def _url_edits(file: _File, book: Casebook, kind: str, old: str, new: str) -> None:
@@ -480,7 +504,7 @@ def rename(content_dir: Path, docs_dir: Path | None, kind: str, old: str, new: s
     files = sorted(plan.files.values(), key=lambda f: (f.path != origin_path(book, old), f.display))
     for file in files:
         _check_yaml(plan, file)
-    changes: list[str] = []
+    changes: list[str] = list(plan.notes)
     for file in files:
         shown = file.target_display or file.display
         if file.target is not None:

@@ -1,7 +1,7 @@
 """`casebook new KIND`: a stub with every field to fill and a free id.
 
 The stub is valid YAML but not yet a valid record: `casebook validate` then lists, field by
-field, what is left to fill and in what form.
+field, what is left to fill and in what form. Optional fields say so: delete the line if unused.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ topics: []      # ids from content/topics.yml, for example [charges-2020]
 attributed_to: []  # who alleges or reports it: person or organisation ids (required for alleged/reported)
 sources:
   - source: ""  # id of a file in content/sources/
-    locator: "" # where in the source: page, paragraph, section
-    excerpt: "" # the source's exact words that support the fact (also add them to the source's excerpts)
+    locator: "" # optional (delete the line if none): where in the source, e.g. page, paragraph, section
+    excerpt: "" # the source's exact words that support the fact (also add them to the source's excerpts);
+                # an alleged fact needs one from an official source; otherwise delete the line if none
 """,
     "source": """\
 title: ""

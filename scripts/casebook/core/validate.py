@@ -51,6 +51,10 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
     return current
 
 
+def article(noun: str) -> str:
+    return "an" if noun[0] in "aeiou" else "a"
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
@@ -103,6 +107,16 @@ def _unknown_field(model: type[BaseModel], loc: tuple[Any, ...], name: str) -> t
     return f"unknown field '{name}'", fix
 
 
+def _is_required(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    """Whether the field at ``loc`` must be there (an empty optional field can just be deleted)."""
+    names = [p for p in loc if isinstance(p, str)]
+    if not names or not isinstance(loc[-1], str):
+        return False  # an item of a list: the list's own rules say whether it may be empty
+    parent = _model_at(model, loc[:-1])
+    field = parent.model_fields.get(names[-1]) if parent else None
+    return field is not None and field.is_required()
+
+
 def _not_allowed(given: Any, expected: str) -> tuple[str, str]:
     """``literal_error``: ``expected`` is pydantic's "'a', 'b' or 'c'"."""
     choices = re.findall(r"'([^']*)'", expected)
@@ -118,6 +132,8 @@ def _problem_and_fix(item: ErrorDetails, loc: tuple[Any, ...], model: type[BaseM
         return _unknown_field(model, loc, name)
     if kind == "literal_error":
         return _not_allowed(given, str(ctx.get("expected", "")))
+    if kind == "casebook_text" and item["msg"] == "text is empty" and _is_required(model, loc):
+        return "text is empty", "write the text: this field is required"
     templates = MESSAGES.get(kind)
     if templates is None:  # the project's own errors, and any pydantic error without a template
         return item["msg"].removeprefix("Value error, "), str(ctx.get("fix", ""))
@@ -292,7 +308,7 @@ def _load_book(content_dir: Path) -> tuple[Casebook, list[Diagnostic], dict[str,
                 Diagnostic(
                     raw.file,
                     "id",
-                    f"id '{record.id}' is already used by a {other.kind} in {where}",
+                    f"id '{record.id}' is already used by {article(other.kind)} {other.kind} in {where}",
                     "ids are unique across all files: choose another id",
                     data_path=(*raw.path, "id"),
                 )
