@@ -82,6 +82,12 @@ def test_no_page_states_unattributed_that_jin_was_arrested_or_zoom_charged(book:
         ("Some outlets wrongly said Jin was convicted.", False),
         ("He faces up to 10 years in prison if convicted.", False),
         ("<del>Jin was arrested.</del> He is at large.", False),
+        ("~~Jin was arrested.~~ He is at large.", False),
+        # qualifiers count only in the sentence's own words, not in the ids of its citations
+        ("Jin was arrested in 2021.[^complaint-not-indictment-1]", True),
+        ("Jin was arrested in 2021 [[fact:complaint-not-indictment]].", True),
+        ("Jin was arrested in 2021, see [the page](no-arrest.md).", True),
+        ("Jin was not arrested [[fact:complaint-unsealed]].", False),
     ],
 )
 def test_wording_check_catches_unattributed_claims(sentence: str, flagged: bool) -> None:

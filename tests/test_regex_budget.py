@@ -120,6 +120,17 @@ WORST: dict[str, Worst] = {
     ),
     "casebook.core.pages._ATTR_LIST": Worst((*_reps("{", "{:", "{a"), lambda: "{" + "a" * MB), "finditer"),
     "casebook.core.rules._NOT_WORD": Worst((_spaces_then("a"), *_reps("-", "a-", "_a"), lambda: "-" * MB + "a"), "sub"),
+    # core/wording.py: record texts (at most 20,000 characters) and pages (at most 100,000)
+    "casebook.core.wording.FORBIDDEN[0]": Worst(_reps("he ", "Jin was ", "he was", "the employee "), "search", 100_000),
+    "casebook.core.wording.FORBIDDEN[1]": Worst(_reps("grand jury ", "grand "), "search", 100_000),
+    "casebook.core.wording.FORBIDDEN[2]": Worst(_reps("he ", "Jin pleaded ", "he pled"), "search", 100_000),
+    "casebook.core.wording.FORBIDDEN[3]": Worst(_reps("Zoom ", "Zoom was ", "Zoom was criminally "), "search", 100_000),
+    "casebook.core.wording.QUALIFIERS": Worst(_reps("a ", "if ", "no", "claim"), "search", 100_000),
+    "casebook.core.wording._STRUCK": Worst(_reps("<del>", "<del>a", "~~", "~~a"), "sub", 100_000),
+    "casebook.core.wording._NOT_WORDS": Worst(
+        (*_reps("[[", "[[a", "[^", "[^a", "](", "](a", "<https://", "<https://a"),), "sub", 100_000
+    ),
+    "casebook.core.wording._SENTENCE_END": Worst(_reps(". ", ".", "\n \n", "\n", " "), "finditer", 100_000),
     "casebook.outputs.history._HEAD": Worst((lambda: "a" * MB, lambda: "a" * 40 + " " + "2" * MB), "fullmatch"),
     "casebook.core.pages._ENTITY": Worst((*_reps("&", "&#", "&a", "&#x"), lambda: "&" + "a" * MB), "search"),
     "casebook.core.pages._BLOCK_START": Worst((lambda: "!!!" + "x" * MB, lambda: "?" * MB), "match"),

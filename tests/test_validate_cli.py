@@ -177,3 +177,27 @@ def test_an_empty_required_text_is_to_be_written_and_an_optional_one_may_go(run,
     assert code == 1
     assert "statement: text is empty (write the text: this field is required)" in err
     assert "sources[0].locator: text is empty (write the text, or remove the field)" in err
+
+
+def test_validate_names_the_file_line_and_field_of_a_claim_the_record_does_not_support(
+    run, content: Path, project: Path
+) -> None:
+    """The wording rule runs in validate: on record text (qualifiers in citation ids do not count) and
+    on hand-written pages, each with file, line and field."""
+    fact = content / "facts" / "complaint-unsealed.yml"
+    text = fact.read_text(encoding="utf-8")
+    statement = text[text.index("statement:") : text.index("status:")]
+    fact.write_text(
+        text.replace(statement, "statement: Jin was arrested in 2021 [[fact:jin-not-in-custody]].\n"), encoding="utf-8"
+    )
+    page = project / "docs" / "about" / "method.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nIn 2022 Jin was extradited to the United States.\n")
+    line = len(page.read_text(encoding="utf-8").splitlines())
+    code, _, err = run("--content", content, "validate")
+    assert code == 1
+    assert (
+        "content/facts/complaint-unsealed.yml:2:12: statement: states as fact what the record does not show "
+        "('Jin was arrested in 2021 [[fact:jin-not-in-custody]].')"
+    ) in err
+    assert f"docs/about/method.md:{line}:1: page: states as fact what the record does not show" in err
+    assert "(attribute it" in err

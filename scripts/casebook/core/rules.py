@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from casebook.core import files, hosts
+from casebook.core import files, hosts, wording
 from casebook.core.book import Casebook
 from casebook.core.errors import Diagnostic, dotted
 from casebook.core.model import Citation, Event, Fact, Law, Lesson, Quote, Snapshot, Source, Term
@@ -661,3 +661,39 @@ def glossary_definitions_say_something(ctx: Context) -> Iterator[Diagnostic]:
                 f"definition has no words{f' (its text is {tooltip!r})' if tooltip else ''}",
                 "define the term in a sentence of your own words",
             )
+
+
+# ---------------------------------------------------------------- wording
+
+# Fields that hold other people's words, checked as quotations rather than as the site's wording:
+# quotes, excerpts (a source's or a citation's), sources' titles, and the claim a misconception
+# shows as wrong.
+_NOT_THE_SITES_WORDS = {("quote", "text"), ("source", "excerpts"), ("source", "title"), ("misconception", "claim")}
+
+
+def _sentences(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(path, text) of every text with a space in it inside a record (ids and dates have none)."""
+    if isinstance(value, str):
+        if " " in value:
+            yield path, value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _sentences(item, (*path, index))
+    elif hasattr(value, "__pydantic_fields__"):
+        for name in type(value).model_fields:  # type: ignore[attr-defined]
+            item = getattr(value, name)
+            if item is not None and item != []:
+                yield from _sentences(item, (*path, name))
+
+
+@rule
+def claims_are_worded_as_the_record_allows(ctx: Context) -> Iterator[Diagnostic]:
+    """No record says, in its own words and without attribution, that Jin was arrested, indicted,
+    convicted or extradited, or that Zoom was charged (``core.wording``): he was charged by complaint."""
+    for record in ctx.book.records.values():
+        for path, text in _sentences(record):
+            if (record.kind, path[0]) in _NOT_THE_SITES_WORDS or path[-1] == "excerpt":
+                continue
+            for line, sentence in wording.claims(text):
+                where = f" (line {line} of the text)" if line > 1 else ""
+                yield ctx.diag(record.id, path, wording.problem(sentence) + where, wording.FIX)

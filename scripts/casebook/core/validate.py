@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from casebook.core import files, locate, pages, rules, shortcodes
+from casebook.core import files, locate, pages, rules, shortcodes, wording
 from casebook.core.book import Casebook, Origin
 from casebook.core.errors import ContentError, Diagnostic, dotted
 from casebook.core.load import LAYOUT, MAX_FILE_BYTES, RawRecord, load_content
@@ -380,6 +380,8 @@ def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
         text = raw.decode("utf-8-sig", errors="replace")
         for found in pages.check_page(text):
             problems.append(Diagnostic(display, PAGE, found.message, found.fix, found.line, 1))
+        for line, sentence in wording.claims(text):
+            problems.append(Diagnostic(display, PAGE, wording.problem(sentence), wording.FIX, line, 1))
         for code in shortcodes.find(text):
             wrong = check_shortcode(book, code)
             said = wrong or shortcode_warning(book, code)
