@@ -55,11 +55,13 @@ def test_editor_schema_underlines_mistakes() -> None:
 def test_new_fact_stub_explains_what_to_fill(run, content: Path) -> None:
     code, out, _ = run("--content", content, "new", "fact")
     assert code == 0 and "new-fact-1.yml:2: new fact 'new-fact-1'" in out
+    assert "make build && .venv/bin/casebook permalinks --write" in out  # or the published-address test fails
     stub = (content / "facts" / "new-fact-1.yml").read_text(encoding="utf-8")
     assert stub.startswith("# yaml-language-server: $schema=../../docs/schemas/fact.schema.json\n")
     code, _, err = run("--content", content, "validate", "--docs", content / "no-docs")
     assert code == 1
-    assert "content/facts/new-fact-1.yml:3:12: statement: text is empty" in err
+    assert "content/facts/new-fact-1.yml:3:12: statement: text is empty (write the text: this field is required)" in err
+    assert "sources[0].locator: text is empty (write the text, or remove the field)" in err
     assert "content/facts/new-fact-1.yml:4:9: status: '' is not an allowed value (use one of:" in err
     assert "content/facts/new-fact-1.yml:5:7: date: '' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD" in err
 
