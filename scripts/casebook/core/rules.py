@@ -672,18 +672,16 @@ _NOT_THE_SITES_WORDS = {("quote", "text"), ("source", "excerpts"), ("source", "t
 
 
 def _sentences(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """(path, text) of every text with a space in it inside a record (ids and dates have none)."""
+    """(path, text) of every text with a space in it inside dumped record data (ids and dates have none)."""
     if isinstance(value, str):
         if " " in value:
             yield path, value
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _sentences(item, (*path, index))
-    elif hasattr(value, "__pydantic_fields__"):
-        for name in type(value).model_fields:  # type: ignore[attr-defined]
-            item = getattr(value, name)
-            if item is not None and item != []:
-                yield from _sentences(item, (*path, name))
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _sentences(item, (*path, name))
 
 
 @rule
@@ -691,7 +689,7 @@ def claims_are_worded_as_the_record_allows(ctx: Context) -> Iterator[Diagnostic]
     """No record says, in its own words and without attribution, that Jin was arrested, indicted,
     convicted or extradited, or that Zoom was charged (``core.wording``): he was charged by complaint."""
     for record in ctx.book.records.values():
-        for path, text in _sentences(record):
+        for path, text in _sentences(record.model_dump(exclude_defaults=True)):
             if (record.kind, path[0]) in _NOT_THE_SITES_WORDS or path[-1] == "excerpt":
                 continue
             for line, sentence in wording.claims(text):

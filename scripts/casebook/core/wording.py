@@ -28,6 +28,9 @@ FORBIDDEN = (
         r"\bZoom\b[^.;:]{0,30}\b(?:was|has been|were)\s+(?:criminally\s+)?(?:charged|indicted|prosecuted)\b", re.I
     ),
 )
+# a word each claim above needs (most texts have none): plain substring tests of the lower-cased text
+# are far faster than a case-insensitive regex over every text of 10,000 records
+_KEYWORDS = ("arrested", "convicted", "extradited", "indict", "sentenced", "guilty", "custody", "charged", "prosecuted")
 # words that make such a sentence an attribution, a denial or a correction rather than a claim
 QUALIFIERS = re.compile(
     r"\b(?:not|never|no|nor|neither|wrong(?:ly)?|misconception|myth|incorrect(?:ly)?|falsely|mistaken(?:ly)?|"
@@ -50,7 +53,8 @@ def _words(sentence: str) -> str:
 def claims(text: str) -> Iterator[tuple[int, str]]:
     """(line, sentence) of each sentence of ``text`` that states a forbidden claim as fact; the
     line is 1-based within ``text``."""
-    if not any(p.search(text) for p in FORBIDDEN):
+    lower = text.lower()
+    if not any(word in lower for word in _KEYWORDS) or not any(p.search(text) for p in FORBIDDEN):
         return  # most texts: nothing to split
     start = 0
     ends = [m.span() for m in _SENTENCE_END.finditer(text)] + [(len(text), len(text))]
