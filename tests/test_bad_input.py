@@ -312,3 +312,9 @@ def test_the_models_own_errors_carry_their_fix_as_data() -> None:
     assert by_field["id"]["ctx"]["fix"] == "use lower-case letters, digits and single hyphens, e.g. 'jin-liaison-role'"
     assert by_field["summary"]["msg"] == "raw HTML is not allowed ('<b>')"
     assert by_field["summary"]["ctx"]["fix"] == "write Markdown; link with [text](https://…)"
+
+
+def test_unknown_field_suggests_the_name_this_site_uses(run, content: Path) -> None:
+    """'tags' is spelt nothing like 'topics', but it is what other sites call them."""
+    _replace(content, "facts/complaint-unsealed.yml", "topics:", "tags:")
+    _fails(run, content, f"{FACT}:7:1: tags: unknown field 'tags' (did you mean 'topics'?")

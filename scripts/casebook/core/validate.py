@@ -99,10 +99,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
 the project's own errors (``casebook_*``, from ``model``) carry their fix in ``ctx["fix"]``."""
 
 
+# names other sites and tools use for a field this model calls otherwise (spelling alone would not find them)
+_SYNONYMS = {
+    "tags": "topics",
+    "tag": "topics",
+    "categories": "topics",
+    "category": "topics",
+    "keywords": "topics",
+    "citations": "sources",
+    "references": "sources",
+    "author": "authors",
+    "link": "url",
+    "href": "url",
+    "headline": "title",
+    "quote": "excerpt",
+}
+
+
 def _unknown_field(model: type[BaseModel], loc: tuple[Any, ...], name: str) -> tuple[str, str]:
     parent = _model_at(model, loc[:-1])
     allowed = sorted(parent.model_fields) if parent else []
-    close = difflib.get_close_matches(name, allowed, n=1)
+    synonym = _SYNONYMS.get(name.lower())
+    close = [synonym] if synonym in allowed else difflib.get_close_matches(name, allowed, n=1)
     fix = (f"did you mean '{close[0]}'? " if close else "") + f"allowed fields: {', '.join(allowed)}"
     return f"unknown field '{name}'", fix
 
