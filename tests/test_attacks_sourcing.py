@@ -121,8 +121,9 @@ def test_a_word_cut_in_half(content: Path) -> None:
     # "lawful conspiracy" is in "unlawful conspiracy" as characters, not as words
     _cite_in_custody_fact(content, "lawful conspiracy to transfer a means of identification")
     assert _problems(content) == [
-        f"{EXCERPT_AT} does not appear verbatim in the stored text of 'doj-2020-12-18-release' (copy it exactly from "
-        "the source and add it to that source's excerpts)"
+        f"{EXCERPT_AT} does not appear verbatim in the stored text of 'doj-2020-12-18-release': it is there only "
+        "inside longer words (it cuts a word at its start or end) (copy it exactly from the source and add it to "
+        "that source's excerpts)"
     ]
 
 

@@ -320,14 +320,17 @@ MUTATIONS = [
     pytest.param(
         lambda c: _edit(c, "facts/jin-not-in-custody.yml", "U.S. custody", "custody"),
         "content/facts/jin-not-in-custody.yml:10:14: sources[0].excerpt: excerpt does not appear verbatim in the "
-        "stored text of 'doj-2020-12-18-release' (copy it exactly from the source and add it to that source's "
+        "stored text of 'doj-2020-12-18-release': it matches as far as 'Jin is not in', then the source has "
+        "'U.S. custody.' where this has 'custody.' (copy it exactly from the source and add it to that source's "
         "excerpts)",
         id="excerpts_are_verbatim",
     ),
     pytest.param(
         lambda c: _edit(c, "quotes.yml", "American interests", "American values"),
         "content/quotes.yml:4:9: text: quote does not appear verbatim in the stored text of "
-        "'zoom-2020-12-18-perspective' (copy it exactly, mark cuts with […], and register it as an excerpt)",
+        "'zoom-2020-12-18-perspective': it matches as far as '…U.S. Government's commitment to protect American', "
+        "then the source has 'interests from foreign influence. As the…' where this has 'values from foreign "
+        "influence.' (copy it exactly, mark cuts with […], and register it as an excerpt)",
         id="quotes_are_verbatim",
     ),
     pytest.param(
@@ -338,7 +341,7 @@ MUTATIONS = [
     pytest.param(
         _misquoted_law,
         "content/laws/test-law.yml:10:11: provisions[0].text: quoted provision does not appear verbatim in the "
-        "stored text of 'doj-2020-12-18-release' (copy it exactly into that source's excerpts, or mark it form: "
+        "stored text of 'doj-2020-12-18-release': its first 3 words are not in it (copy it exactly into that source's excerpts, or mark it form: "
         "paraphrase)",
         id="quoted_provisions_are_verbatim",
     ),
@@ -372,6 +375,18 @@ MUTATIONS = [
         "content/glossary.yml:3:15: definition: definition has no words (its text is '\"\"') (define the term in "
         "a sentence of your own words)",
         id="glossary_definitions_say_something",
+    ),
+    pytest.param(
+        lambda c: _edit(
+            c,
+            "facts/zoom-cooperating.yml",
+            "statement: Zoom said it had been fully cooperating with the Justice Department.",
+            "statement: Zoom has been fully cooperating. Jin was arrested in 2021 [[fact:jin-not-in-custody]].",
+        ),
+        "content/facts/zoom-cooperating.yml:2:12: statement: states as fact what the record does not show ('Jin "
+        "was arrested in 2021 [[fact:jin-not-in-custody]].') (attribute it (\"prosecutors allege…\", \"X "
+        "reported…\") or state what the record shows (he was charged))",
+        id="claims_are_worded_as_the_record_allows",
     ),
 ]
 

@@ -165,7 +165,41 @@ def misquote(fragment: str, texts: list[str], source_id: str) -> Misquote | None
             f"does not appear in this order in any one stored text of '{source_id}'",
             "quote one passage with its parts in the source's order; cite other passages separately",
         )
-    return Misquote("missing", f"does not appear verbatim in the stored text of '{source_id}'")
+    missing = next(part for part in parts if not any(_find(text, part, 0) >= 0 for text in texts))
+    where = _divergence(missing, texts)
+    return Misquote("missing", f"does not appear verbatim in the stored text of '{source_id}'{where}")
+
+
+def _tail(words: list[str], n: int = 6) -> str:
+    return ("…" if len(words) > n else "") + " ".join(words[-n:])
+
+
+def _head(words: list[str], n: int = 6) -> str:
+    return " ".join(words[:n]) + ("…" if len(words) > n else "") if words else "(its end)"
+
+
+def _divergence(part: str, texts: list[str]) -> str:
+    """Where ``part`` stops matching: the longest run of its first words found in a stored text (a
+    binary search: a run found means every shorter one is found), and what follows it in each."""
+    quoted = part.split(" ")
+    low, high = 0, len(quoted)  # quoted[:low] is found; quoted[:high + 1] is not
+    while low < high:
+        middle = (low + high + 1) // 2
+        if any(" ".join(quoted[:middle]) in text for text in texts):
+            low = middle
+        else:
+            high = middle - 1
+    if low == len(quoted):
+        return ": it is there only inside longer words (it cuts a word at its start or end)"
+    if low < MIN_SEGMENT_WORDS:
+        return f": its first {MIN_SEGMENT_WORDS} words are not in it"
+    run = " ".join(quoted[:low])
+    text = next(t for t in texts if run in t)
+    after = text[text.index(run) + len(run) :].split()
+    return (
+        f": it matches as far as '{_tail(quoted[:low])}', then the source has '{_head(after)}' "
+        f"where this has '{_head(quoted[low:])}'"
+    )
 
 
 def verbatim(fragment: str, texts: Sequence[str]) -> bool:
@@ -666,8 +700,8 @@ def glossary_definitions_say_something(ctx: Context) -> Iterator[Diagnostic]:
 # ---------------------------------------------------------------- wording
 
 # Fields that hold other people's words, checked as quotations rather than as the site's wording:
-# quotes, excerpts (a source's or a citation's), sources' titles, and the claim a misconception
-# shows as wrong.
+# quotes, excerpts (a source's or a citation's), sources' titles, the claim a misconception shows
+# as wrong, and a law's provisions quoted word for word (form: quote).
 _NOT_THE_SITES_WORDS = {("quote", "text"), ("source", "excerpts"), ("source", "title"), ("misconception", "claim")}
 
 
@@ -689,8 +723,11 @@ def claims_are_worded_as_the_record_allows(ctx: Context) -> Iterator[Diagnostic]
     """No record says, in its own words and without attribution, that Jin was arrested, indicted,
     convicted or extradited, or that Zoom was charged (``core.wording``): he was charged by complaint."""
     for record in ctx.book.records.values():
-        for path, text in _sentences(record.model_dump(exclude_defaults=True)):
+        data = record.model_dump(exclude_defaults=True)
+        for path, text in _sentences(data):
             if (record.kind, path[0]) in _NOT_THE_SITES_WORDS or path[-1] == "excerpt":
+                continue
+            if path[0] == "provisions" and data["provisions"][path[1]].get("form") == "quote":
                 continue
             for line, sentence in wording.claims(text):
                 where = f" (line {line} of the text)" if line > 1 else ""
