@@ -341,8 +341,8 @@ MUTATIONS = [
     pytest.param(
         _misquoted_law,
         "content/laws/test-law.yml:10:11: provisions[0].text: quoted provision does not appear verbatim in the "
-        "stored text of 'doj-2020-12-18-release': its first 3 words are not in it (copy it exactly into that source's excerpts, or mark it form: "
-        "paraphrase)",
+        "stored text of 'doj-2020-12-18-release': its first 3 words are not in it (copy it exactly into that "
+        "source's excerpts, or mark it form: paraphrase)",
         id="quoted_provisions_are_verbatim",
     ),
     pytest.param(
@@ -384,8 +384,8 @@ MUTATIONS = [
             "statement: Zoom has been fully cooperating. Jin was arrested in 2021 [[fact:jin-not-in-custody]].",
         ),
         "content/facts/zoom-cooperating.yml:2:12: statement: states as fact what the record does not show ('Jin "
-        "was arrested in 2021 [[fact:jin-not-in-custody]].') (attribute it (\"prosecutors allege…\", \"X "
-        "reported…\") or state what the record shows (he was charged))",
+        'was arrested in 2021 [[fact:jin-not-in-custody]].\') (attribute it ("prosecutors allege…", "X '
+        'reported…") or state what the record shows (he was charged))',
         id="claims_are_worded_as_the_record_allows",
     ),
 ]
