@@ -344,7 +344,11 @@ GENERATED: tuple[Generated, ...] = (
         "Lessons",
         "Lesson plans that teach insider risk, data sovereignty and extradition through the case.",
         "lessons_index.md.j2",
-        lambda book: {"lessons": book.of_kind(Lesson)},
+        lambda book: {
+            "lessons": book.of_kind(Lesson),
+            "lesson_views": {lesson.id: _lesson_views(lesson) for lesson in book.of_kind(Lesson)},
+            "licence": Markup(licence.TEXT.markdown),
+        },
         _folder("lesson"),
         jsonld=lambda book, title, url, base: jsonld.records(title, url, book.of_kind(Lesson), base),
     ),
@@ -557,7 +561,13 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     site.files = export_files(book, site_url=options.site_url, version=version)
     site.files["timeline.svg"] = timeline_svg(book).encode()
     site.trusted_html[TIMELINE_SLOT] = timeline_svg(book, link_base="")
-    context = downloads_context(book, site.files, version=version, offline_zip=options.offline_zip)
+    context = downloads_context(
+        book,
+        site.files,
+        version=version,
+        offline_zip=options.offline_zip,
+        licence=(licence.DATA.name, licence.DATA.url),
+    )
     _add_generated(site, DOWNLOADS, "downloads.md.j2", context)
     changes = content_changes(commits)
     updates = UPDATES[0]

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from casebook.core import shortcodes
 from casebook.core.book import Casebook
 from casebook.core.model import Activity, Card, Fact, Lesson
 from casebook.core.text import plain
@@ -262,14 +263,38 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[\w'’-]+", text.casefold())
 
 
-def probes(lesson: Lesson, label_of: Callable[[str], str]) -> Iterator[tuple[Part, str]]:
+def _shown_with_student_parts(book: Casebook, lesson: Lesson) -> list[str]:
+    """The texts a student page legitimately shows besides the lesson's own student text: what the
+    records its student parts cite, its objectives' evidence and its materials say (their footnotes and links)."""
+    ids = [c.id for p in student_parts(lesson) for c in shortcodes.find(p.text)]
+    ids += [e for o in lesson.objectives for e in o.evidence] + list(lesson.materials)
+    shown: list[str] = []
+    for record_id in dict.fromkeys(ids):
+        record = book.records.get(book.current_id(record_id))
+        if record is None:
+            continue
+        shown.append(record.label)
+        for name in ("statement", "text", "definition", "summary", "title", "correction"):
+            value = getattr(record, name, None)
+            if isinstance(value, str):
+                shown.append(value)
+    return shown
+
+
+def probes(lesson: Lesson, label_of: Callable[[str], str], book: Casebook | None = None) -> Iterator[tuple[Part, str]]:
     """(part, phrase) for distinctive phrases of every answer and instructor-only text: plain-text
     runs of PROBE_WORDS words, lower-cased, with punctuation dropped, that appear in no student text
-    of the same lesson. A student page or handout whose words contain one of them leaks that part.
+    of the same lesson (nor, given ``book``, in the records those texts cite, which the page shows in
+    its footnotes). A student page or handout whose words contain one of them leaks that part.
     Search a page's text with ``normalised_words``."""
-    student = " " + " ".join(" ".join(_words(plain(p.text, label_of))) for p in student_parts(lesson)) + " "
+    texts_ = [plain(p.text, label_of) for p in student_parts(lesson)]
+    if book is not None:
+        texts_ += [plain(t, label_of) for t in _shown_with_student_parts(book, lesson)]
+    student = " " + " ".join(" ".join(_words(t)) for t in texts_) + " "
     for part in secret_parts(lesson):
-        for sentence in _SENTENCE.split(plain(part.text, label_of)):
+        # a cited record's label is the record's, not the answer's: phrases never run across a citation
+        own = shortcodes.SHORTCODE.sub(" . ", part.text)
+        for sentence in _SENTENCE.split(plain(own, label_of)):
             words = _words(sentence)
             for start in range(0, max(len(words) - PROBE_WORDS + 1, 0), PROBE_WORDS):
                 phrase = " ".join(words[start : start + PROBE_WORDS])
@@ -282,10 +307,13 @@ def normalised_words(text: str) -> str:
     return " " + " ".join(_words(text)) + " "
 
 
-def leaks(lesson: Lesson, text: str, label_of: Callable[[str], str]) -> list[tuple[Part, str]]:
-    """The (part, phrase) of ``probes`` found in ``text`` (a student page's or handout's plain text)."""
+def leaks(
+    lesson: Lesson, text: str, label_of: Callable[[str], str], book: Casebook | None = None
+) -> list[tuple[Part, str]]:
+    """The (part, phrase) of ``probes`` found in ``text`` (a student page's or handout's plain text).
+    Pass ``book`` when the text has the footnotes of the records it cites."""
     haystack = normalised_words(text)
-    return [(part, phrase) for part, phrase in probes(lesson, label_of) if f" {phrase} " in haystack]
+    return [(part, phrase) for part, phrase in probes(lesson, label_of, book) if f" {phrase} " in haystack]
 
 
 def texts(parts_: Iterable[Part]) -> list[str]:
