@@ -200,3 +200,16 @@ def test_an_unknown_assessing_item_is_named(real: Path) -> None:
     (message,) = [str(d) for d in caught.value.diagnostics]
     assert "objectives[2].assessed_by[0]: 'judge-the-promis' is not the id of an activity or assessment item" in message
     assert "judge-the-promise" in message  # the fix lists the ids that exist
+
+
+def test_an_item_can_name_the_objectives_it_assesses(real: Path) -> None:
+    """The map may be written from the item's side (``assesses``), and a number with no objective is named."""
+    _edit(real, CBVC, "    assessed_by: [judge-the-promise]\n", "")
+    _edit(real, CBVC, "  - id: judge-the-promise\n", "  - id: judge-the-promise\n    assesses: [3]\n")
+    assert build_case(real)
+    _edit(real, CBVC, "    assesses: [3]\n", "    assesses: [9]\n")
+    with pytest.raises(ContentError) as caught:
+        build_case(real)
+    messages = [str(d) for d in caught.value.diagnostics]
+    assert any("assesses[0]: the lesson has no objective 9 (use a number from 1 to 4)" in m for m in messages), messages
+    assert any("objectives[2]: objective 3 is assessed by no item" in m for m in messages), messages

@@ -120,7 +120,7 @@ def parts(lesson: Lesson) -> list[Part]:
         pattern = _pattern(path)
         if pattern in ("involves.*", "materials.*", "pages.*", "objectives.*.evidence.*"):
             continue  # ids and page paths: links, not text
-        if pattern.endswith("assessed_by.*") or pattern.endswith(".id") or pattern.endswith(".type"):
+        if pattern.endswith(("assessed_by.*", "assesses.*")) or pattern.endswith(".id") or pattern.endswith(".type"):
             continue
         if pattern in ("vocabulary.*.term", "activities.*.cards.*.fact", "activities.*.cards_task"):
             continue

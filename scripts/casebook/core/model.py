@@ -515,6 +515,7 @@ class Card(Strict):
 
 class Activity(Strict):
     id: Id | None = None  # names the activity in objectives' ``assessed_by``
+    assesses: list[int] = []  # the other way round: the numbers (1, 2, …) of the objectives it assesses
     title: Plain
     type: Literal["discussion", "exercise", "tabletop", "case-analysis", "reading", "role-play"]
     # scenario material made up for class: shown with a visible "Invented" label (``teaching`` asks
@@ -535,6 +536,7 @@ class Activity(Strict):
 
 class AssessmentItem(Strict):
     id: Id | None = None  # names the item in objectives' ``assessed_by``
+    assesses: list[int] = []  # the other way round: the numbers (1, 2, …) of the objectives it assesses
     question: Text
     answer: Text
     rubric: list[RubricLevel] = Field(default=[], max_length=4)

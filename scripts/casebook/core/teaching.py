@@ -104,7 +104,8 @@ def lessons_have_a_quick_start(ctx: Context) -> Iterator[Diagnostic]:
 @teaching_rule
 def objectives_are_assessed(ctx: Context) -> Iterator[Diagnostic]:
     """Every objective names, in ``assessed_by``, at least one activity or assessment item of the same
-    lesson that assesses it; those ids exist and are unique within the lesson."""
+    lesson that assesses it (or such an item names the objective's number in ``assesses``); those ids
+    exist and are unique within the lesson, and those numbers are objectives of the lesson."""
     for lesson in _lessons(ctx):
         items: dict[str, tuple[str | int, ...]] = {}
         numbered = [("activities", i, a.id) for i, a in enumerate(lesson.activities)]
@@ -120,8 +121,21 @@ def objectives_are_assessed(ctx: Context) -> Iterator[Diagnostic]:
                     "give each activity and assessment item its own id",
                 )
             items.setdefault(item_id, (field, index))
+        claimed: set[int] = set()
+        every = [("activities", i, a.assesses) for i, a in enumerate(lesson.activities)]
+        every += [("assessment", i, q.assesses) for i, q in enumerate(lesson.assessment)]
+        for field, index, numbers in every:
+            for position, number in enumerate(numbers):
+                if not 1 <= number <= len(lesson.objectives):
+                    yield ctx.diag(
+                        lesson.id,
+                        (field, index, "assesses", position),
+                        f"the lesson has no objective {number}",
+                        f"use a number from 1 to {len(lesson.objectives)}",
+                    )
+                claimed.add(number)
         for index, objective in enumerate(lesson.objectives):
-            if not objective.assessed_by:
+            if not objective.assessed_by and index + 1 not in claimed:
                 yield ctx.diag(
                     lesson.id,
                     ("objectives", index),
