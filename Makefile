@@ -5,13 +5,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test test-fast lint build offline bench clean
+.PHONY: serve test test-fast lint build offline handouts slide-tools bench clean
 .DEFAULT_GOAL := test
 
 # axe-core and Lighthouse for the browser tests and benchmarks, pinned in tests/browser/package-lock.json
 NODE_TOOLS := tests/browser/node_modules/.package-lock.json
 $(NODE_TOOLS): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
+
+# Marp CLI for the lesson slides, pinned in scripts/slides/package-lock.json (it drives Debian's Chromium;
+# no browser is downloaded)
+SLIDE_TOOLS := scripts/slides/node_modules/.package-lock.json
+$(SLIDE_TOOLS): scripts/slides/package.json scripts/slides/package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix scripts/slides --no-audit --no-fund --silent
+slide-tools: $(SLIDE_TOOLS)
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,8 +35,13 @@ serve: export CASEBOOK_SITE_URL = http://127.0.0.1:$(PORT)/
 serve: $(STAMP)
 	exec $(BIN)/mkdocs serve --dev-addr 127.0.0.1:$(PORT) --livereload
 
+## handouts: each lesson's student handout, instructor guide, answer key and cards (PDF) and slides (HTML and
+##           PDF) in build/handouts/, remaking only the lessons whose records changed; the site publishes them
+handouts: $(STAMP) $(SLIDE_TOOLS)
+	$(BIN)/casebook handouts build/handouts
+
 ## test: lint, the content check and every test: strict MkDocs builds, link checks, browser tests in Chromium
-test: $(STAMP) $(NODE_TOOLS) lint
+test: $(STAMP) $(NODE_TOOLS) lint handouts
 	$(BIN)/casebook validate
 	$(BIN)/python -m pytest
 
@@ -45,13 +57,13 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 ## build: a strict build into site/, swapped in only when the whole build succeeded
-build: $(STAMP)
+build: $(STAMP) handouts
 	rm -rf .site-staging
 	$(BIN)/mkdocs build --strict --site-dir .site-staging
 	rm -rf site && mv .site-staging site
 
 ## offline: the offline classroom edition, build/casebook-offline.zip (works from file://, search included)
-offline: $(STAMP) build/vendor/iframe-worker/shim/index.js
+offline: $(STAMP) handouts build/vendor/iframe-worker/shim/index.js
 	rm -rf .offline-staging
 	CASEBOOK_OFFLINE=true $(BIN)/mkdocs build --strict --site-dir .offline-staging
 	$(BIN)/python -m casebook.outputs.offline .offline-staging build/casebook-offline.zip

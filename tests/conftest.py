@@ -67,11 +67,24 @@ def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str
     return _run
 
 
+SITE_URL = "https://casebook-project.github.io/casebook/"  # mkdocs.yml's site_url, as `make handouts` prints it
 SHIM = "build/vendor/iframe-worker/shim/index.js"  # the Makefile fetches it from npm, once
 
 
 @pytest.fixture(scope="session")
-def offline_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def lesson_files() -> Path:
+    """build/handouts as `make handouts` leaves it: each lesson's PDFs and slides, remade only where the
+    records changed (so a run after `make handouts` costs a second). The real-site builds publish them."""
+    from casebook.core.validate import build_case
+    from casebook.outputs import handouts
+
+    out = ROOT / "build" / "handouts"
+    handouts.build(build_case(ROOT / "content"), out, site_url=SITE_URL, makers=handouts.makers())
+    return out
+
+
+@pytest.fixture(scope="session")
+def offline_zip(tmp_path_factory: pytest.TempPathFactory, lesson_files: Path) -> Path:
     """The offline edition, built as `make offline` builds it, but into a temporary folder, not build/."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     shim = subprocess.run(
@@ -110,7 +123,7 @@ def mkdocs_build(project: Path, site: Path, **environ: str) -> subprocess.Comple
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def real_site(tmp_path_factory: pytest.TempPathFactory, lesson_files: Path) -> Path:
     """The real site, built once per test run from the repository's own content and shared by every test."""
     site = tmp_path_factory.mktemp("real") / "site"
     result = mkdocs_build(ROOT, site)
@@ -166,7 +179,7 @@ def third_party_fetches(text: str, *, css: bool = False, own: str | None = None)
     return [u for u in external if not (own and u.startswith(own))]
 
 
-BUILDING_FIXTURES = {"real_site", "site_dir", "offline_zip"}
+BUILDING_FIXTURES = {"lesson_files", "real_site", "site_dir", "offline_zip"}
 
 
 def _calls_mkdocs_build(item: pytest.Item) -> bool:

@@ -36,6 +36,10 @@ def test_real_site_has_nothing_the_scanner_refuses(real_site: Path) -> None:
     findings = {}
     for page in pages:
         found = scan(page.read_text(encoding="utf-8"), redirect_stub=page in stubs)
+        if page.name.endswith("-slides.html"):
+            # a lesson's slide deck (a download, not a page): Marp inlines its own player script;
+            # tests/test_handouts.py checks the deck loads nothing and takes no markup from a record
+            found.pop("inline_scripts", None)
         if found:
             findings[page.relative_to(real_site).as_posix()] = found
     assert findings == {}

@@ -92,6 +92,15 @@ WORST: dict[str, Worst] = {
     "casebook.core.text._LINK": Worst((*_reps("[", "[](", "](", "[a]", "[a](x"), lambda: "[a](" + "(" * MB), "sub"),
     "casebook.core.text._EMPHASIS": Worst(_reps("*a ", "**a ", "_a ", "__a ", "*", "_", "**", "* a", "***a "), "sub"),
     "casebook.core.text._CODE": Worst(_reps("`", "`a", "a`"), "sub"),
+    # core/lesson_views.py (leak probes) and core/teaching.py (lesson rules), over lesson text
+    "casebook.core.lesson_views._SENTENCE": Worst(_reps(". ", ".", "\n", " ", ".\n "), "split"),
+    "casebook.core.teaching._GROUP_WORDS": Worst(
+        _reps("in pairs", "groups ", "in ", "each team", "a ", "group"), "search"
+    ),
+    "casebook.core.teaching._INVENTED_WORDS": Worst(_reps("in-", "invente", "made ", "fictiona"), "search"),
+    "casebook.core.teaching._SPOILING_PAGES": Worst(
+        _reps("facts by ", "allegations and ", "timelin", "facts "), "search"
+    ),
     # core/textnorm.py
     "casebook.core.textnorm._SPACES": Worst((_spaces_then("x"), *_reps(" x", " \n")), "sub"),
     "casebook.core.textnorm._SPACED_ELLIPSIS": Worst(_reps(". ", ".", ". ."), "sub"),

@@ -41,6 +41,7 @@ def test_every_page_kind_is_rendered(pages: dict[str, str]) -> None:
         "lessons/index.md",
         "lessons/reading-a-complaint/index.md",
         "lessons/reading-a-complaint/instructor.md",
+        "lessons/reading-a-complaint/answers.md",
     }
 
 

@@ -124,7 +124,7 @@ def _static_project(dest: Path) -> None:
             text = text.replace(slot, html)
         source.parent.mkdir(parents=True, exist_ok=True)
         source.write_text(text, encoding="utf-8")
-    for rel, data in site.files.items():
+    for rel, data in {**site.files, **getattr(plugin, "extra_files", {})}.items():  # exports, handouts …
         target = dest / "docs" / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

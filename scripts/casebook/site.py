@@ -23,7 +23,7 @@ import yaml
 from markupsafe import Markup
 
 from casebook import __version__
-from casebook.core import shortcodes
+from casebook.core import lesson_views, licence, shortcodes
 from casebook.core.book import Casebook
 from casebook.core.load import LAYOUT
 from casebook.core.model import (
@@ -42,7 +42,7 @@ from casebook.core.model import (
     Topic,
 )
 from casebook.core.text import plain
-from casebook.core.urls import instructor_page, page_of, page_url, site_base
+from casebook.core.urls import answers_page, instructor_page, page_of, page_url, site_base
 from casebook.core.validate import build_and_check, build_case
 from casebook.outputs import jsonld
 from casebook.outputs.cite import cite_this_page
@@ -50,6 +50,7 @@ from casebook.outputs.exports import downloads_context, export_files
 from casebook.outputs.feed import atom_feed, content_changes, updates_page
 from casebook.outputs.history import Commit, last_changed, read_log, updated
 from casebook.outputs.jsonld import JsonLd
+from casebook.outputs.lesson_files import by_lesson
 from casebook.outputs.sanitise import clean, duplicate_ids
 from casebook.render.markdown import abbreviations, expand_page, render_template
 from casebook.render.timeline_svg import timeline_svg
@@ -71,6 +72,8 @@ class SiteOptions:
     # without it no per-record edit links are shown
     edit_url: str | None = None
     offline_zip: str | None = None  # the offline edition's file name, when it is published with the site
+    # the lessons' handouts, cards and slides published with the site (paths from the root): pages link only these
+    lesson_files: frozenset[str] = frozenset()
     repo_root: Path | None = None  # read the git history here (last-updated dates, What's new)
     build_date: str = field(default_factory=lambda: date.today().isoformat())
 
@@ -88,6 +91,7 @@ class Page:
     search: bool = True  # in the search index
     in_nav: bool = True  # one page per law or lesson stays out of the nav, which lists kinds, not records
     modified: str = ""  # YYYY-MM-DD: the newest change to what the page is built from
+    cite_box: bool = True  # the "Cite this page" box (not on a lesson's student page, which is a handout)
 
 
 @dataclass
@@ -114,8 +118,9 @@ class Site:
         page = self.pages[path]
         if page.markdown is None:
             markdown = expand_page(PageWriter(self.book, path, None, titles=self.titles), markdown)
-        url = page_url(path, site_base(self.options.site_url))
-        markdown += "\n\n" + cite_this_page(page.title, url, page.modified, self.options.site_name)
+        if page.cite_box:
+            url = page_url(path, site_base(self.options.site_url))
+            markdown += "\n\n" + cite_this_page(page.title, url, page.modified, self.options.site_name)
         return markdown
 
     def markdown_config(self, extensions: list[str], configs: dict[str, dict]) -> None:
@@ -339,7 +344,11 @@ GENERATED: tuple[Generated, ...] = (
         "Lessons",
         "Lesson plans that teach insider risk, data sovereignty and extradition through the case.",
         "lessons_index.md.j2",
-        lambda book: {"lessons": book.of_kind(Lesson)},
+        lambda book: {
+            "lessons": book.of_kind(Lesson),
+            "lesson_views": {lesson.id: _lesson_views(lesson) for lesson in book.of_kind(Lesson)},
+            "licence": Markup(licence.TEXT.markdown),
+        },
         _folder("lesson"),
         jsonld=lambda book, title, url, base: jsonld.records(title, url, book.of_kind(Lesson), base),
     ),
@@ -367,14 +376,52 @@ def _record_pages(book: Casebook) -> Iterator[tuple[Page, str, Context]]:
         page = Page(path, law.title, plain(law.summary, book.label_of, 200), book.origins[law.id].file, in_nav=False)
         yield page, "law.md.j2", {"law": law}
     for lesson in book.of_kind(Lesson):
-        views = {"student": page_of(lesson)[0], "instructor": instructor_page(lesson)}
-        description = plain(" ".join(lesson.questions), book.label_of, 200)
-        for view, path in views.items():
-            instructor = view == "instructor"
-            title = lesson.title + (" (instructor view)" if instructor else "")
-            # the instructor view repeats the student page with the answers: one search result per lesson
-            page = Page(path, title, description, book.origins[lesson.id].file, search=not instructor, in_nav=False)
-            yield page, "lesson.md.j2", {"lesson": lesson, "lesson_pages": views, "instructor": instructor}
+        yield from _lesson_pages(book, lesson)
+
+
+LESSON_VIEWS = {"student": "", "instructor": " (instructor view)", "answers": " (answer key)"}
+"""A lesson's three views and what their titles add to the lesson's title."""
+
+
+def _lesson_views(lesson: Lesson) -> dict[str, str]:
+    return {"student": page_of(lesson)[0], "instructor": instructor_page(lesson), "answers": answers_page(lesson)}
+
+
+def _assessed_by(lesson: Lesson) -> list[str]:
+    """For each objective, the items that assess it, as the instructor view names them."""
+    names = {a.id: f"activity {i}" for i, a in enumerate(lesson.activities, 1) if a.id}
+    names |= {q.id: f"question {i}" for i, q in enumerate(lesson.assessment, 1) if q.id}
+    return [", ".join(names.get(i, i) for i in o.assessed_by) for o in lesson.objectives]
+
+
+def _lesson_pages(book: Casebook, lesson: Lesson) -> Iterator[tuple[Page, str, Context]]:
+    """The student page, the instructor view and the answer key of one lesson, from the same record.
+
+    ``lesson_views`` decides which parts each holds; the student page is the one in search (one result
+    per lesson), and it has no "Cite this page" box: it is what a class is given."""
+    views = _lesson_views(lesson)
+    description = plain(" ".join(lesson.questions), book.label_of, 200)
+    indexes = range(len(lesson.activities))
+    context: Context = {
+        "lesson": lesson,
+        "lesson_pages": views,
+        "shuffled": [lesson_views.shuffled_cards(lesson, i) for i in indexes],
+        "keys": [lesson_views.card_key(book, lesson, i) for i in indexes],
+        "assessed": _assessed_by(lesson),
+        "licence": Markup(f"{licence.ATTRIBUTION}, {licence.TEXT.markdown}. {licence.EXCLUDED}"),
+    }
+    for view, path in views.items():
+        student = view == "student"
+        page = Page(
+            path,
+            lesson.title + LESSON_VIEWS[view],
+            description,
+            book.origins[lesson.id].file,
+            search=student,
+            in_nav=False,
+            cite_box=view != "answers" and not student,
+        )
+        yield page, "lesson.md.j2", {**context, "view": view}
 
 
 def _record_jsonld(book: Casebook, page: Page, url: str) -> JsonLd:
@@ -382,8 +429,8 @@ def _record_jsonld(book: Casebook, page: Page, url: str) -> JsonLd:
         if page_of(law)[0] == page.path:
             return jsonld.legislation(book, law, url)
     for lesson in book.of_kind(Lesson):
-        if page.path in (page_of(lesson)[0], instructor_page(lesson)):
-            return jsonld.lesson_resource(book, lesson, url, instructor=page.path == instructor_page(lesson))
+        if page.path in _lesson_views(lesson).values():
+            return jsonld.lesson_resource(book, lesson, url, instructor=page.path != page_of(lesson)[0])
     raise KeyError(page.path)
 
 
@@ -453,10 +500,12 @@ def declare_pages(book: Casebook, options: SiteOptions, docs_dir: Path | None = 
         page = pages[path]
         page.jsonld = _article(book, page.title, page_url(path, base), page.description, ids)
     titles = {path: page.title for path, page in pages.items()}
+    # each lesson's published handouts, cards and slides (``lesson_files``): every page may link them
+    materials = by_lesson([lesson.id for lesson in book.of_kind(Lesson)], options.lesson_files)
     labels: dict[str, str] = {}  # record labels, shared by the pages of one render
     for path, (template, context) in templates.items():
         writer = PageWriter(book, path, options.edit_url, labels, titles)
-        pages[path].markdown = render_template(book, template, writer, **context)
+        pages[path].markdown = render_template(book, template, writer, materials=materials, **context)
     return pages
 
 
@@ -475,6 +524,7 @@ def redirects(book: Casebook) -> dict[str, str]:
             maps[page_of(old)[0]] = page_of(record)[0]
             if isinstance(record, Lesson):
                 maps[instructor_page(old)] = instructor_page(record)
+                maps[answers_page(old)] = answers_page(record)
     return maps
 
 
@@ -487,7 +537,8 @@ def _add_generated(site: Site, spec: tuple[str, str, str], template: str, contex
     path, title, description = spec
     page = Page(path, title, description, None)
     writer = PageWriter(site.book, path, None, titles=site.titles)
-    page.markdown = render_template(site.book, template, writer, title=title, **context)
+    materials = by_lesson([lesson.id for lesson in site.book.of_kind(Lesson)], site.options.lesson_files)
+    page.markdown = render_template(site.book, template, writer, title=title, materials=materials, **context)
     page.jsonld = jsonld.article(title, page_url(path, site_base(site.options.site_url)), description, [])
     site.pages[path] = page
 
@@ -510,7 +561,13 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     site.files = export_files(book, site_url=options.site_url, version=version)
     site.files["timeline.svg"] = timeline_svg(book).encode()
     site.trusted_html[TIMELINE_SLOT] = timeline_svg(book, link_base="")
-    context = downloads_context(book, site.files, version=version, offline_zip=options.offline_zip)
+    context = downloads_context(
+        book,
+        site.files,
+        version=version,
+        offline_zip=options.offline_zip,
+        licence=(licence.DATA.name, licence.DATA.url),
+    )
     _add_generated(site, DOWNLOADS, "downloads.md.j2", context)
     changes = content_changes(commits)
     updates = UPDATES[0]

@@ -115,8 +115,12 @@ def test_citation_footnote_shows_its_source_on_hover(page, server: LocalSite) ->
 
 
 def test_lesson_print_view_hides_navigation_and_expands_notes(page, server: LocalSite) -> None:
+    # the student page has nothing collapsed to open: its answers and notes are not in it at all
     page.goto(server.url("/lessons/insider-risk-tabletop/"))
-    notes = page.locator("details", has=page.locator("> summary", has_text="Notes for the instructor"))
+    expect(page.locator("article details")).to_have_count(0)
+    # the instructor view prints with its collapsed parts (the "Cite this page" box) opened
+    page.goto(server.url("/lessons/insider-risk-tabletop/instructor/"))
+    notes = page.locator("details", has=page.locator("> summary", has_text="Cite this page"))
     expect(notes).to_have_count(1)
     body = notes.locator("> :not(summary)").first
     expect(body).to_be_hidden()

@@ -247,6 +247,49 @@ def _add_network_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = "exit codes: 0 all good, 1 a source failed the check, 2 the check could not run, 3 no network"
 
 
+def _site_url(config: Path) -> str:
+    """mkdocs.yml's ``site_url`` as a build without CASEBOOK_SITE_URL would see it (``!ENV [VAR, default]``)."""
+    import os
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.SequenceNode):
+            values = [str(v) for v in loader.construct_sequence(node)]
+        elif isinstance(node, yaml.ScalarNode):
+            values = [str(loader.construct_scalar(node))]
+        else:
+            values = []
+        names, default = (values[:-1], values[-1]) if len(values) > 1 else (values, "")
+        return next((os.environ[n] for n in names if n in os.environ), default)
+
+    Loader.add_constructor("!ENV", env)
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=Loader)
+    except (OSError, yaml.YAMLError):
+        return ""
+    value = data.get("site_url") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def cmd_handouts(args: argparse.Namespace) -> int:
+    """Lesson handouts, guides, answer keys, cards and slides into a folder, remaking only what changed."""
+    from casebook.outputs import handouts
+
+    site_url = args.site_url if args.site_url is not None else _site_url(args.content.parent / "mkdocs.yml")
+    book = build_case(args.content)
+    _print_warnings(book.warnings)
+    report = handouts.build(book, args.out, site_url=site_url, makers=handouts.makers(slides=args.slides), log=print)
+    print(
+        f"{args.out}: {len(report.built)} lesson{'s' if len(report.built) != 1 else ''} built, "
+        f"{len(report.cached)} up to date"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casebook", description=__doc__)
     parser.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
@@ -275,6 +318,14 @@ def build_parser() -> argparse.ArgumentParser:
     permalinks = sub.add_parser("permalinks", help="compare a built site's addresses with the published list")
     permalinks.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
     permalinks.add_argument("--write", action="store_true", help="record new addresses in the list")
+    handouts = sub.add_parser(
+        "handouts", help="write each lesson's handout, instructor guide, answer key, cards and slides (PDF, HTML)"
+    )
+    handouts.add_argument("out", type=Path, help="folder to write, e.g. build/handouts (unchanged lessons are kept)")
+    handouts.add_argument("--site-url", help="the site address printed on them (default: site_url in mkdocs.yml)")
+    handouts.add_argument(
+        "--no-slides", dest="slides", action="store_false", help="skip the slide decks (they need Node and Chromium)"
+    )
     links = sub.add_parser("links", help="check every source URL and archive URL (needs the network)")
     _add_network_arguments(links)
     drift = sub.add_parser("verify-sources", help="confirm each registered excerpt still appears in its source")
@@ -299,6 +350,7 @@ COMMANDS = {
     "excerpts": cmd_excerpts,
     "schemas": cmd_schemas,
     "permalinks": cmd_permalinks,
+    "handouts": cmd_handouts,
     "links": cmd_links,
     "verify-sources": cmd_verify_sources,
 }

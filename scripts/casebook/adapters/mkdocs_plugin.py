@@ -38,6 +38,8 @@ from mkdocs.utils.templates import TemplateContext
 
 from casebook.adapters.serve_cache import PageCache, SearchCache, TemplateCache
 from casebook.core.errors import ContentError
+from casebook.outputs.lesson_files import FOLDER as LESSON_FILES
+from casebook.outputs.lesson_files import published_files
 from casebook.outputs.offline import SHIM, ZIP_NAME
 from casebook.site import Site, SiteOptions, build_site
 
@@ -100,6 +102,8 @@ class CasebookConfig(Config):
     content_dir = c.Type(str, default="content")
     # the offline classroom edition, if `make offline` has built it, is published with the site
     offline_zip = c.Type(str, default=f"build/{ZIP_NAME}")
+    # the lessons' handouts, cards and slides, if `make handouts` has made them, are published too
+    lesson_files = c.Type(str, default=str(LESSON_FILES))
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -142,11 +146,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         publish_zip = (zip_path := root / self.config.offline_zip).is_file() and not offline
         if publish_zip:
             self.extra_files[ZIP_NAME] = zip_path.read_bytes()
+        lesson_files = dict(published_files(root / self.config.lesson_files))  # none on a fresh clone: no links
+        self.extra_files.update((path, file.read_bytes()) for path, file in lesson_files.items())
         options = SiteOptions(
             site_url=config.site_url or "",
             site_name=config.site_name,
             edit_url=edit_url,
             offline_zip=ZIP_NAME if publish_zip else None,
+            lesson_files=frozenset(lesson_files),
             site_description=config.site_description or "",
             repo_root=root,
         )

@@ -467,26 +467,114 @@ def _check_objective(value: str) -> str:
 class Objective(Strict):
     text: Annotated[Plain, AfterValidator(_check_objective)]
     evidence: list[Id] = Field(min_length=1)
+    # the ids of the lesson's activities or assessment items that assess this objective (checked by
+    # ``teaching``: every objective is assessed by at least one item of the same lesson)
+    assessed_by: list[Id] = []
+
+
+class TimingPart(Strict):
+    """One part of a step's minutes; ``each_group`` parts happen once per group (a report from each)."""
+
+    minutes: int = Field(ge=1, le=600)
+    what: Plain
+    each_group: bool = False
 
 
 class Step(Strict):
     minutes: int = Field(ge=1, le=600)
     title: Plain
-    activity: Text
+    activity: Text  # the facilitator's directions: shown in the instructor view only
+    # how the class of 30 is split for this step: students per group (1: alone, 2: pairs) and the number
+    # of groups the minutes assume; both absent for whole-class work
+    group_size: int | None = Field(default=None, ge=1, le=30)
+    groups: int | None = Field(default=None, ge=1, le=30)
+    timing: list[TimingPart] = []  # what the minutes are made of; they must add up (``teaching``)
+
+
+class RubricLevel(Strict):
+    level: Plain  # e.g. "Secure", "Developing"
+    descriptor: Text
+
+
+class PrivateCard(Strict):
+    """A card handed to one player only (never on the student page)."""
+
+    role: Plain  # which role receives it
+    text: Text
+
+
+class Card(Strict):
+    """A card students order or sort. It prints ``text`` only: no date, source, status or citation.
+    The answer comes from the fact behind it (its date for an ordering task, its status for a
+    sorting task) and is printed on the answer key, never on the card."""
+
+    text: Plain
+    fact: Id | None = None  # the record behind the card
+    answer: Text | None = None  # why, for the answer key (with citations)
 
 
 class Activity(Strict):
+    id: Id | None = None  # names the activity in objectives' ``assessed_by``
+    assesses: list[int] = []  # the other way round: the numbers (1, 2, …) of the objectives it assesses
     title: Plain
     type: Literal["discussion", "exercise", "tabletop", "case-analysis", "reading", "role-play"]
+    # scenario material made up for class: shown with a visible "Invented" label (``teaching`` asks
+    # every role-play and tabletop, and every activity with roles or injects, to say true or false)
+    invented: bool | None = None
+    # an open task (no single right answer) needs a rubric; None: open if its type is discussion,
+    # role-play, tabletop or case-analysis
+    open: bool | None = None
     instructions: Text
+    cards: list[Card] = []
+    cards_task: Literal["order", "sort"] | None = None  # order: by the facts' dates; sort: by their status
     roles: list[Text] = []
-    injects: list[Text] = []
+    private_cards: list[PrivateCard] = []
+    injects: list[Text] = []  # handed out one at a time by the facilitator: never on the student page
     solution: Text | None = None
+    rubric: list[RubricLevel] = Field(default=[], max_length=4)
 
 
 class AssessmentItem(Strict):
+    id: Id | None = None  # names the item in objectives' ``assessed_by``
+    assesses: list[int] = []  # the other way round: the numbers (1, 2, …) of the objectives it assesses
     question: Text
     answer: Text
+    rubric: list[RubricLevel] = Field(default=[], max_length=4)
+
+
+class VocabularyEntry(Strict):
+    word: Plain
+    meaning: Plain
+    term: Id | None = None  # the glossary term, when there is one
+
+
+class Safety(Strict):
+    """The "Preparing to teach" safety box: roles, privacy, leaving the role, what the case contains."""
+
+    voluntary_roles: Text  # roles are volunteered, never cast by heritage
+    no_recording: Text  # nothing students say is recorded or posted
+    de_roling: Text  # how players step out of their roles
+    content_note: Text  # the fabricated allegations (and other distressing material) the case involves
+    other: list[Text] = []
+
+
+class Preparing(Strict):
+    """The instructor's one-page quick-start."""
+
+    background: list[Text] = Field(min_length=1)  # five sourced sentences (``teaching``)
+    watch_for: list[Text] = Field(min_length=1)
+    safety: Safety | None = None
+
+
+class Needs(Strict):
+    """What the lesson needs, as the lessons index and the quick-start say it."""
+
+    group_size: Plain
+    devices: Plain
+    print: list[Plain] = []  # what to print; empty: nothing
+
+
+Involves = Literal["real-dissidents", "role-play", "requesting-state-participants"]
 
 
 Level = Literal["secondary", "undergraduate", "postgraduate", "professional", "general"]
@@ -500,11 +588,15 @@ THEMES: dict[str, str] = {
 
 
 class Lesson(Record):
+    """One record, three views (``lesson_views`` says which part is for whom)."""
+
     kind: ClassVar[str] = "lesson"
     references = {
         "objectives.*.evidence.*": ("fact", "law", "quote", "source"),
         "materials.*": ("fact", "law", "quote", "source", "event", "person", "organisation", "term", "topic"),
         "topics.*": ("topic",),
+        "vocabulary.*.term": ("term",),
+        "activities.*.cards.*.fact": ("fact",),
     }
 
     title: Plain
@@ -513,9 +605,14 @@ class Lesson(Record):
     minutes: int = Field(ge=5, le=600)
     themes: list[Theme] = []  # which of the site's subjects it teaches (the lessons index lists them)
     topics: list[Id] = []
-    prerequisites: list[Text] = []
+    # what the lesson touches that calls for the safety box (role-play is also seen from the activities)
+    involves: list[Involves] = []
+    needs: Needs | None = None
+    preparing: Preparing | None = None
+    prerequisites: list[Text] = []  # what learners need, and their pre-reading
     questions: list[Text] = Field(min_length=1)
     objectives: list[Objective] = Field(min_length=1)
+    vocabulary: list[VocabularyEntry] = []
     materials: list[Id] = []
     pages: list[Annotated[str, Field(pattern=r"^[a-z0-9/_-]+\.md$")]] = []  # site pages to use, e.g. case/timeline.md
     sequence: list[Step] = Field(min_length=1)

@@ -57,6 +57,11 @@ def instructor_page(lesson: Record) -> str:
     return f"lessons/{lesson.id}/instructor.md"
 
 
+def answers_page(lesson: Record) -> str:
+    """A lesson's answer key, beside its student page and instructor view."""
+    return f"lessons/{lesson.id}/answers.md"
+
+
 def is_record_page(path: str) -> bool:
     """A page of its own for one law or lesson (kept out of the nav, which lists kinds, not records)."""
     folder = path.split("/", 1)[0]

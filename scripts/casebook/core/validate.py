@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from casebook.core import files, locate, pages, rules, shortcodes, wording
+from casebook.core import files, locate, pages, rules, shortcodes, teaching, wording
 from casebook.core.book import Casebook, Origin
 from casebook.core.errors import ContentError, Diagnostic, dotted
 from casebook.core.load import LAYOUT, MAX_FILE_BYTES, RawRecord, load_content
@@ -337,6 +337,7 @@ def _load_book(content_dir: Path) -> tuple[Casebook, list[Diagnostic], dict[str,
     problems.extend(_check_former_ids(book))
     problems.extend(resolve_references(book))
     problems.extend(rules.check(book))
+    problems.extend(teaching.check(book))  # lessons a teacher can run (core/teaching.py)
     return book, problems, abs_paths
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from casebook.core import licence
 from casebook.core.book import Casebook
 from casebook.core.model import Event, Law, Lesson, Organisation, Person, Source, Term
 from casebook.core.text import plain
@@ -162,4 +163,6 @@ def lesson_resource(book: Casebook, lesson: Lesson, url: str, *, instructor: boo
         "timeRequired": f"PT{lesson.minutes}M",
         "teaches": [plain(objective.text, book.label_of) for objective in lesson.objectives],
         "isAccessibleForFree": True,
+        "license": licence.TEXT.url,
+        "copyrightHolder": {"@type": "Organization", "name": licence.ATTRIBUTION},
     }
