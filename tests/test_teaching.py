@@ -177,7 +177,7 @@ def test_a_step_in_groups_must_say_how_many(real: Path) -> None:
     with pytest.raises(ContentError) as caught:
         build_case(real)
     assert [str(d) for d in caught.value.diagnostics] == [
-        "content/lessons/cross-border-video-calls.yml:94:15: sequence[1].activity: step 'The story in five cards' is "
+        "content/lessons/cross-border-video-calls.yml:91:15: sequence[1].activity: step 'The story in five cards' is "
         "done in groups but does not say how many (add group_size and groups (the number of groups its minutes "
         "assume for a class of 30))"
     ]

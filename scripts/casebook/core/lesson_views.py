@@ -64,6 +64,7 @@ FIELDS: dict[str, Audience] = {
     "needs.devices": STUDENT,
     "needs.print.*": STUDENT,
     "preparing.background.*": INSTRUCTOR,
+    "preparing.read_first.*": INSTRUCTOR,
     "preparing.watch_for.*": INSTRUCTOR,
     "preparing.safety.voluntary_roles": INSTRUCTOR,
     "preparing.safety.no_recording": INSTRUCTOR,

@@ -562,6 +562,7 @@ class Preparing(Strict):
     """The instructor's one-page quick-start."""
 
     background: list[Text] = Field(min_length=1)  # five sourced sentences (``teaching``)
+    read_first: list[Text] = []  # what the teacher reads before class (not the students' prerequisites)
     watch_for: list[Text] = Field(min_length=1)
     safety: Safety | None = None
 
