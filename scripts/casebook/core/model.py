@@ -563,6 +563,7 @@ class Preparing(Strict):
 
     background: list[Text] = Field(min_length=1)  # five sourced sentences (``teaching``)
     read_first: list[Text] = []  # what the teacher reads before class (not the students' prerequisites)
+    support: list[Text] = []  # how to support students who find the lesson hard (differentiation)
     watch_for: list[Text] = Field(min_length=1)
     safety: Safety | None = None
 
@@ -622,6 +623,8 @@ class Lesson(Record):
     assessment: list[AssessmentItem] = []
     instructor_notes: list[Text] = []
     key_points: list[Text] = Field(min_length=1)
+    takeaway: list[Text] = []  # a checklist to take away and use (printed on the handout)
+    extension: list[Text] = []  # tasks for students who finish early or want more
 
 
 class Term(Record):
