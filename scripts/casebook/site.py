@@ -387,13 +387,6 @@ def _lesson_views(lesson: Lesson) -> dict[str, str]:
     return {"student": page_of(lesson)[0], "instructor": instructor_page(lesson), "answers": answers_page(lesson)}
 
 
-def _assessed_by(lesson: Lesson) -> list[str]:
-    """For each objective, the items that assess it, as the instructor view names them."""
-    names = {a.id: f"activity {i}" for i, a in enumerate(lesson.activities, 1) if a.id}
-    names |= {q.id: f"question {i}" for i, q in enumerate(lesson.assessment, 1) if q.id}
-    return [", ".join(names.get(i, i) for i in o.assessed_by) for o in lesson.objectives]
-
-
 def _lesson_pages(book: Casebook, lesson: Lesson) -> Iterator[tuple[Page, str, Context]]:
     """The student page, the instructor view and the answer key of one lesson, from the same record.
 
@@ -407,7 +400,7 @@ def _lesson_pages(book: Casebook, lesson: Lesson) -> Iterator[tuple[Page, str, C
         "lesson_pages": views,
         "shuffled": [lesson_views.shuffled_cards(lesson, i) for i in indexes],
         "keys": [lesson_views.card_key(book, lesson, i) for i in indexes],
-        "assessed": _assessed_by(lesson),
+        "assessed": lesson_views.assessed_by(lesson),
         "licence": Markup(f"{licence.ATTRIBUTION}, {licence.TEXT.markdown}. {licence.EXCLUDED}"),
     }
     for view, path in views.items():

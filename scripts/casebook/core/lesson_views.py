@@ -322,3 +322,11 @@ def leaks(
 
 def texts(parts_: Iterable[Part]) -> list[str]:
     return [p.text for p in parts_]
+
+
+def assessed_by(lesson: Lesson) -> list[str]:
+    """For each objective, the items that assess it, named as a teacher finds them ("activity 2,
+    question 3"), not by their ids: the instructor view and the instructor guide print these."""
+    names = {a.id: f"activity {i}" for i, a in enumerate(lesson.activities, 1) if a.id}
+    names |= {q.id: f"question {i}" for i, q in enumerate(lesson.assessment, 1) if q.id}
+    return [", ".join(names.get(i, i) for i in o.assessed_by) for o in lesson.objectives]

@@ -124,6 +124,7 @@ def context(book: Casebook, lesson: Lesson, kind: str, site_url: str) -> dict[st
         "css": Markup(_css()),  # the package's own stylesheet, not a value: printed as it is
         "activities": lesson_views.student_activities(lesson),
         "card_keys": [lesson_views.card_key(book, lesson, i) for i in range(len(lesson.activities))],
+        "assessed": lesson_views.assessed_by(lesson),
     }
 
 

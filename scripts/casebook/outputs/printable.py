@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from casebook.core import markup, shortcodes
 from casebook.core.book import Casebook
-from casebook.core.model import Fact, Quote, Source
+from casebook.core.model import Fact, Law, Misconception, Quote, Source
 from casebook.core.text import human_date, plain
 from casebook.outputs.sanitise import clean
 from casebook.render.labels import STATUS_LABELS
@@ -83,8 +83,9 @@ class Printer:
         self._md = python_markdown.Markdown(extensions=[_PrintExtension()], output_format="html")
 
     # citations ---------------------------------------------------------
-    def marker(self, record_id: str) -> str:
-        """The label printed beside a case statement: its status and its source numbers (trusted HTML)."""
+    def marker(self, record_id: str) -> Markup:
+        """The label printed beside a case statement: its status and its source numbers (trusted HTML,
+        built here from escaped values; Markup, so a template prints it as HTML, not as its text)."""
         record = self.book.get(record_id)
         status: str
         if isinstance(record, Fact):
@@ -98,17 +99,33 @@ class Printer:
             status, label, meaning = "source", "Source", "a document listed below"
             numbers = [self.sources.number(record.id)]
         else:
-            return f'<span class="ref">{escape(record.label)}</span>'
-        refs = ", ".join(str(n) for n in numbers)
-        return (
+            return self.reference(record_id)
+        return Markup(
             f'<span class="status status-{escape(status)}" title="{escape(meaning)}">{escape(label)}'
-            f' <span class="refs">[{escape(refs)}]</span></span>'
+            f" {self._refs(numbers)}</span>"
         )
 
-    def _shortcode_text(self, code: shortcodes.Shortcode) -> str:
-        if code.text:
-            return code.text
-        return self.book.label_of(code.id) or code.id
+    def _refs(self, numbers: list[int]) -> str:
+        """``[3, 7]``: each source once, however many of a record's citations name it."""
+        return f'<span class="refs">[{escape(", ".join(str(n) for n in dict.fromkeys(numbers)))}]</span>'
+
+    def reference(self, record_id: str, text: str | None = None) -> Markup:
+        """Another record named in running text: its name as literal text, and for a law the number of
+        its first source (on paper a reader needs an address, and no link can give it). A
+        misconception is named as one, so its (false) claim never reads as a statement."""
+        record = self.book.get(record_id)
+        if text:
+            name = text
+        elif isinstance(record, Misconception):
+            name = f"misconception “{plain(record.claim, self.book.label_of)}”"
+        elif isinstance(record, Law):
+            name = record.short_title or record.title
+        else:
+            name = record.label
+        refs = ""
+        if isinstance(record, Law) and record.sources:  # its first source: the text of the law, or its record
+            refs = " " + self._refs([self.sources.number(record.sources[0])])
+        return Markup(f'<span class="ref">{escape(name)}{refs}</span>')
 
     # text --------------------------------------------------------------
     def text(self, text: str, *, inline: bool = False) -> Markup:
@@ -120,7 +137,7 @@ class Printer:
             if code.kind in ("fact", "quote", "source") and not code.text:
                 slots.append(self.marker(record_id))
             else:  # a link to another record: its text, as literal text (no site address on paper)
-                slots.append(f'<span class="ref">{escape(self._shortcode_text(code))}</span>')
+                slots.append(self.reference(record_id, code.text))
             return f"\ue000{len(slots) - 1}\ue001"
 
         source = markup.to_markdown(text, cite, inline=inline)
