@@ -47,6 +47,21 @@ CHAIN_OF_LOCKS = (
     ("prc-extradition-law", "Art. 8(3)"),
 )
 TIMELINE_PER_SLIDE = 7
+# shown before the activities of a lesson with role-play (the instructor's safety box says the rest)
+GROUND_RULES = [
+    "Roles are voluntary: you may swap, or keep notes instead, without giving a reason.",
+    "Nothing anyone says in class is recorded or posted.",
+    "You speak for your role, not for yourself; at the end, everyone steps out of role.",
+]
+
+
+def event_status(book: Casebook, event: Event) -> str:
+    """How far the record supports an event, by its facts: alleged if any fact behind it is an
+    allegation, then disputed, then reported; on the record only if all of them are."""
+    statuses = {book.get_as(f, Fact).status for f in event.facts}
+    return next((s for s in ("alleged", "disputed", "reported") if s in statuses), "established")
+
+
 BUDGET = 650  # characters of text a slide holds at the normal size; a longer block goes small, then splits
 
 STYLE = """\
@@ -163,6 +178,8 @@ def deck_markdown(book: Casebook, lesson: Lesson, site_url: str = "") -> tuple[s
     if lesson.vocabulary:
         words = [f"**{markup.literal(v.word)}**: {markup.literal(v.meaning)}" for v in lesson.vocabulary]
         deck.add_blocks("Words to know", ["\n".join(f"- {w}" for w in words)])
+    if "role-play" in lesson.involves:
+        deck.add("Ground rules", _bullets(GROUND_RULES))
     ordering = False
     for activity in lesson_views.student_activities(lesson):
         title = f"Activity {activity.number}: {activity.title}" + (" (invented scenario)" if activity.invented else "")
@@ -181,12 +198,17 @@ def deck_markdown(book: Casebook, lesson: Lesson, site_url: str = "") -> tuple[s
         items = [f"{n}. {_md(book, a.question, inline=True)}" for n, a in enumerate(lesson.assessment, 1)]
         deck.add_blocks("Check your understanding", ["\n".join(items)])
     events = _timeline(book, lesson)
-    for start in range(0, len(events), TIMELINE_PER_SLIDE):
-        chunk = events[start : start + TIMELINE_PER_SLIDE]
+    per_slide = -(-len(events) // -(-len(events) // TIMELINE_PER_SLIDE)) if events else 1  # even slides
+    for start in range(0, len(events), per_slide):
+        chunk = events[start : start + per_slide]
         title = "The timeline" + (" (after the card activity)" if ordering else "")
         if start:
             title += " (continued)"
-        deck.add(title, _bullets([f"**{human_date(e.date)}**: {markup.literal(e.title)}" for e in chunk]), small=True)
+        lines = [
+            f"**{human_date(e.date)}**: {markup.literal(e.title)} *({STATUS_LABELS[event_status(book, e)][0]})*"
+            for e in chunk
+        ]
+        deck.add(title, _bullets(lines), small=True)
     locks = _locks(book) if teaches_extradition(lesson) else []
     if locks:
         rows = [
