@@ -45,7 +45,7 @@ test: $(STAMP) $(NODE_TOOLS) lint handouts
 	$(BIN)/casebook validate
 	$(BIN)/python -m pytest
 
-## test-fast: the tests that build no site and open no browser (no lint), in seconds: for the edit-test loop
+## test-fast: the tests that build no site and open no browser (no lint), in about a minute: for the edit-test loop
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not build and not browser"
 
