@@ -190,7 +190,7 @@ def test_unknown_citation_in_a_docs_page_names_file_and_line(content: Path, proj
     line_number = len(page.read_text().splitlines())
     assert lines[0] == (
         f"docs/about/method.md:{line_number}:5: page: [[fact:no-such-fact]]: unknown fact "
-        "'no-such-fact' (add it to facts/*.yml, or fix the id)"
+        "'no-such-fact' (add it as content/facts/no-such-fact.yml, or fix the id)"
     )
     assert len(lines) == 2  # the one in inline code is documentation, not a citation
 

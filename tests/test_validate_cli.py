@@ -137,7 +137,7 @@ def test_excerpts_lists_each_with_the_records_that_quote_it(run, project: Path) 
     code, out, _ = run("--content", project / "content", "excerpts", SOURCE)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == f"content/sources/{SOURCE}.yml: 2 excerpts, 0 used by no record"
+    assert lines[0] == f"content/sources/{SOURCE}.yml: 2 excerpts, all cited by a record"
     assert lines[1] == f"content/sources/{SOURCE}.yml:12: excerpts[0]: used by 1 (fact complaint-unsealed)"
     assert lines[2].startswith("    A complaint and arrest warrant were unsealed today")
     assert lines[3] == f"content/sources/{SOURCE}.yml:16: excerpts[1]: used by 1 (fact jin-not-in-custody)"
@@ -153,7 +153,7 @@ def test_excerpts_unused_lists_only_what_no_record_quotes(run, project: Path) ->
     code, out, _ = run("--content", project / "content", "excerpts", SOURCE, "--unused")
     assert code == 0
     assert out.splitlines() == [
-        f"content/sources/{SOURCE}.yml: 3 excerpts, 1 used by no record",
+        f"content/sources/{SOURCE}.yml: 3 excerpts, 1 not yet cited by any record",
         f"content/sources/{SOURCE}.yml:17: excerpts[2]: used by no record",
         "    Jin allegedly participated in a scheme to disrupt a series of meetings.",
     ]

@@ -133,7 +133,8 @@ def cmd_excerpts(args: argparse.Namespace) -> int:
     uses = _excerpt_uses(book, source)
     unused = sum(1 for used in uses if not used)
     noun = "excerpt" if len(uses) == 1 else "excerpts"
-    print(f"{origin.file}: {len(uses)} {noun}, {unused} used by no record")
+    summary = f"{unused} not yet cited by any record" if unused else "all cited by a record"
+    print(f"{origin.file}: {len(uses)} {noun}, {summary}")
     for index, (excerpt, used) in enumerate(zip(source.excerpts, uses, strict=True)):
         if args.unused and used:
             continue

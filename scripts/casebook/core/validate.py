@@ -214,8 +214,9 @@ def _unknown(book: Casebook, target: str, kinds: tuple[str, ...]) -> tuple[str, 
     problem = f"unknown {' or '.join(kinds)} '{target}'"
     if close:
         return problem, f"did you mean '{close[0]}'?"
-    where = ", ".join(sorted({LAYOUT[k][0] for k in kinds}))
-    return problem, f"add it to {where}, or fix the id"
+    # where the record would go: content/facts/<id>.yml, or the list file of its kind
+    where = " or ".join(sorted({f"{book.content_dir.name}/{LAYOUT[k][0].replace('*', target)}" for k in kinds}))
+    return problem, f"add it as {where}, or fix the id"
 
 
 def resolve_references(book: Casebook) -> list[Diagnostic]:
