@@ -174,7 +174,11 @@ def test_every_lesson_has_its_files(book: Casebook, lesson_files: Path) -> None:
                 a.cards or a.roles or a.injects or a.private_cards for a in lesson.activities
             ):
                 continue
-            assert file_of(lesson_files, lesson, kind.key).is_file(), (lesson.id, kind.key)
+            path = file_of(lesson_files, lesson, kind.key)
+            if kind.key == "debrief-sheet.pdf":  # a tabletop's only
+                assert path.is_file() == lesson_views.debrief_held_back(lesson), lesson.id
+                continue
+            assert path.is_file(), (lesson.id, kind.key)
 
 
 def test_student_handouts_are_one_to_four_pages_without_answers(book: Casebook, lesson_files: Path) -> None:
@@ -184,6 +188,23 @@ def test_student_handouts_are_one_to_four_pages_without_answers(book: Casebook, 
         text = without_sources("\n".join(pages))
         leaked = leaks(book, lesson, text)
         assert leaked == [], f"{lesson.id}: {leaked[:5]}"
+
+
+def test_a_tabletop_keeps_its_debrief_for_the_debrief_sheet(book: Casebook, lesson_files: Path) -> None:
+    """A lesson with injects: its discussion, check questions and key points (which say what the injects
+    test) are on the debrief sheet and not on the student handout."""
+    held = [lesson for lesson in lessons(book) if lesson_views.debrief_held_back(lesson)]
+    assert "insider-risk-tabletop" in [lesson.id for lesson in held]
+    for lesson in held:
+        handout = lesson_views.normalised_words(
+            " ".join(pdf_pages(file_of(lesson_files, lesson, "student-handout.pdf")))
+        )
+        sheet = lesson_views.normalised_words(" ".join(pdf_pages(file_of(lesson_files, lesson, "debrief-sheet.pdf"))))
+        debrief = [*lesson.discussion, *(item.question for item in lesson.assessment), *lesson.key_points]
+        for text in debrief:
+            phrase = " ".join(lesson_views.normalised_words(plain(text, book.label_of)).split()[:6])
+            assert f" {phrase} " in sheet, (lesson.id, phrase)
+            assert f" {phrase} " not in handout, (lesson.id, phrase)
 
 
 def test_answers_are_in_the_answer_key_and_the_guide(book: Casebook, lesson_files: Path) -> None:
@@ -213,7 +234,9 @@ def test_every_page_has_the_title_the_page_number_and_the_licence(book: Casebook
 
 def test_handouts_label_each_case_statement_and_print_its_source_address(book: Casebook, lesson_files: Path) -> None:
     for lesson in lessons(book):
-        text = "\n".join(pdf_pages(file_of(lesson_files, lesson, "student-handout.pdf")))
+        # what students are given: the handout, and where the debrief is held back, the debrief sheet
+        keys = ["student-handout.pdf"] + (["debrief-sheet.pdf"] if lesson_views.debrief_held_back(lesson) else [])
+        text = "\n".join(page for key in keys for page in pdf_pages(file_of(lesson_files, lesson, key)))
         squeezed = "".join(text.split())
         for part in lesson_views.student_parts(lesson):
             for fact_id in re.findall(r"\[\[fact:([a-z0-9-]+)\]\]", part.text):

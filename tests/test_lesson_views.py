@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 
 from casebook.core import lesson_views
 from casebook.core.model import Lesson
+from casebook.core.text import plain
 from casebook.core.validate import build_case
 from casebook.site import render_site
 
@@ -126,3 +127,14 @@ def test_the_instructor_view_and_the_answer_key_hold_what_they_should(real_site:
         in_key = {p.field for p, phrase in probes if f" {phrase} " in key}
         assert {f for f in answer_fields if any(p.field == f for p, _ in probes)} <= in_key, lesson.id
         assert ("Preparing to teach" in instructor and "Safety" in instructor) or not lesson.preparing.safety
+
+
+def test_a_tabletop_student_page_points_to_its_debrief_page(real_site: Path, book) -> None:  # type: ignore[no-untyped-def]
+    """The student page keeps the debrief's headings (their addresses are published) but not its text."""
+    lesson = book.get("insider-risk-tabletop")
+    student = lesson_views.normalised_words(_article(_page(real_site, f"lessons/{lesson.id}")))
+    debrief = lesson_views.normalised_words(_article(_page(real_site, f"lessons/{lesson.id}/debrief")))
+    for text in [*lesson.discussion, *lesson.key_points]:
+        phrase = " ".join(lesson_views.normalised_words(plain(text, book.label_of)).split()[:6])
+        assert f" {phrase} " in debrief and f" {phrase} " not in student, phrase
+    assert student.count("on the debrief sheet") == 3

@@ -42,7 +42,7 @@ from casebook.core.model import (
     Topic,
 )
 from casebook.core.text import plain
-from casebook.core.urls import answers_page, instructor_page, page_of, page_url, site_base
+from casebook.core.urls import answers_page, debrief_page, instructor_page, page_of, page_url, site_base
 from casebook.core.validate import build_and_check, build_case
 from casebook.outputs import jsonld
 from casebook.outputs.cite import cite_this_page
@@ -379,12 +379,21 @@ def _record_pages(book: Casebook) -> Iterator[tuple[Page, str, Context]]:
         yield from _lesson_pages(book, lesson)
 
 
-LESSON_VIEWS = {"student": "", "instructor": " (instructor view)", "answers": " (answer key)"}
-"""A lesson's three views and what their titles add to the lesson's title."""
+LESSON_VIEWS = {
+    "student": "",
+    "instructor": " (instructor view)",
+    "answers": " (answer key)",
+    "debrief": " (debrief sheet)",
+}
+"""A lesson's views and what their titles add to the lesson's title (a debrief sheet only for a lesson
+that holds its debrief back, ``lesson_views.debrief_held_back``)."""
 
 
 def _lesson_views(lesson: Lesson) -> dict[str, str]:
-    return {"student": page_of(lesson)[0], "instructor": instructor_page(lesson), "answers": answers_page(lesson)}
+    views = {"student": page_of(lesson)[0], "instructor": instructor_page(lesson), "answers": answers_page(lesson)}
+    if lesson_views.debrief_held_back(lesson):
+        views["debrief"] = debrief_page(lesson)
+    return views
 
 
 def _lesson_pages(book: Casebook, lesson: Lesson) -> Iterator[tuple[Page, str, Context]]:
@@ -401,6 +410,7 @@ def _lesson_pages(book: Casebook, lesson: Lesson) -> Iterator[tuple[Page, str, C
         "shuffled": [lesson_views.shuffled_cards(lesson, i) for i in indexes],
         "keys": [lesson_views.card_key(book, lesson, i) for i in indexes],
         "assessed": lesson_views.assessed_by(lesson),
+        "debrief_held": lesson_views.debrief_held_back(lesson),
         "licence": Markup(f"{licence.ATTRIBUTION}, {licence.TEXT.markdown}. {licence.EXCLUDED}"),
     }
     for view, path in views.items():
@@ -412,7 +422,7 @@ def _lesson_pages(book: Casebook, lesson: Lesson) -> Iterator[tuple[Page, str, C
             book.origins[lesson.id].file,
             search=student,
             in_nav=False,
-            cite_box=view != "answers" and not student,
+            cite_box=view == "instructor",
         )
         yield page, "lesson.md.j2", {**context, "view": view}
 

@@ -330,3 +330,14 @@ def assessed_by(lesson: Lesson) -> list[str]:
     names = {a.id: f"activity {i}" for i, a in enumerate(lesson.activities, 1) if a.id}
     names |= {q.id: f"question {i}" for i, q in enumerate(lesson.assessment, 1) if q.id}
     return [", ".join(names.get(i, i) for i in o.assessed_by) for o in lesson.objectives]
+
+
+DEBRIEF_FIELDS = ("discussion", "assessment", "key_points")
+"""The parts a lesson with injects keeps for the debrief sheet (``debrief_held_back``)."""
+
+
+def debrief_held_back(lesson: Lesson) -> bool:
+    """Whether the lesson's discussion, check questions and key points wait for the debrief. In a
+    tabletop they say what the injects test, so the student page and handout do not carry them; a
+    separate debrief page and sheet, handed out after the last inject, do."""
+    return any(activity.injects for activity in lesson.activities)

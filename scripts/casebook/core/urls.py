@@ -57,6 +57,11 @@ def instructor_page(lesson: Record) -> str:
     return f"lessons/{lesson.id}/instructor.md"
 
 
+def debrief_page(lesson: Record) -> str:
+    """A tabletop's debrief sheet, beside its student page (see ``lesson_views.debrief_held_back``)."""
+    return f"lessons/{lesson.id}/debrief.md"
+
+
 def answers_page(lesson: Record) -> str:
     """A lesson's answer key, beside its student page and instructor view."""
     return f"lessons/{lesson.id}/answers.md"

@@ -48,6 +48,7 @@ KINDS = {
     "student-handout.pdf": ("student.html.j2", "Student handout"),
     "instructor-guide.pdf": ("guide.html.j2", "Instructor guide"),
     "answer-key.pdf": ("answers.html.j2", "Answer key"),
+    "debrief-sheet.pdf": ("debrief.html.j2", "Debrief sheet"),  # only where the debrief is held back
 }
 
 
@@ -125,6 +126,7 @@ def context(book: Casebook, lesson: Lesson, kind: str, site_url: str) -> dict[st
         "activities": lesson_views.student_activities(lesson),
         "card_keys": [lesson_views.card_key(book, lesson, i) for i in range(len(lesson.activities))],
         "assessed": lesson_views.assessed_by(lesson),
+        "held": lesson_views.debrief_held_back(lesson),
     }
 
 
@@ -209,12 +211,15 @@ Maker = Callable[[Casebook, list[Lesson], str], dict[str, dict[str, bytes]]]
 
 
 def pdf_files(book: Casebook, lessons: list[Lesson], site_url: str) -> dict[str, dict[str, bytes]]:
-    """Each lesson's handout, guide and answer key, and its cards when its activities use any."""
+    """Each lesson's handout, guide and answer key, its debrief sheet when it holds the debrief back
+    (a tabletop), and its cards when its activities use any."""
     from casebook.outputs import cards
 
     made: dict[str, dict[str, bytes]] = {}
     for lesson in lessons:
-        files = {key: write_pdf(document_html(book, lesson, key, site_url)) for key in KINDS}
+        held = lesson_views.debrief_held_back(lesson)
+        keys = [key for key in KINDS if held or key != "debrief-sheet.pdf"]
+        files = {key: write_pdf(document_html(book, lesson, key, site_url)) for key in keys}
         sheet = cards.cards_html(book, lesson, site_url)
         if sheet is not None:
             files["cards.pdf"] = write_pdf(sheet)

@@ -26,6 +26,11 @@ class Kind:
 
 KINDS: tuple[Kind, ...] = (
     Kind("student-handout.pdf", "Student handout (PDF)", "questions and tasks with space to write; no answers"),
+    Kind(
+        "debrief-sheet.pdf",
+        "Debrief sheet (PDF)",
+        "the discussion, check questions and key points, handed out after the game",
+    ),
     Kind("instructor-guide.pdf", "Instructor guide (PDF)", "the whole lesson with timings, notes and answers"),
     Kind("answer-key.pdf", "Answer key (PDF)", "model answers and card keys, for the teacher"),
     Kind("cards.pdf", "Class cards (PDF)", "timeline, sorting, role and inject cards to cut out; no answers"),

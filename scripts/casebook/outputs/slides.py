@@ -192,6 +192,8 @@ def deck_markdown(book: Casebook, lesson: Lesson, site_url: str = "") -> tuple[s
         if activity.injects:
             blocks.append(f"*The facilitator hands out {activity.injects} injects, one at a time.*")
         deck.add_blocks(title, blocks)
+    if lesson_views.debrief_held_back(lesson):  # what follows says what the injects test
+        deck.slides.append("<!-- _class: lead -->\n# Debrief\n\nAfter the last inject: everything from here on.\n")
     if lesson.discussion:
         deck.add_blocks("Discussion", [_bullets([_md(book, d, inline=True) for d in lesson.discussion])])
     if lesson.assessment:
