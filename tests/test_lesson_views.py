@@ -137,4 +137,12 @@ def test_a_tabletop_student_page_points_to_its_debrief_page(real_site: Path, boo
     for text in [*lesson.discussion, *lesson.key_points]:
         phrase = " ".join(lesson_views.normalised_words(plain(text, book.label_of)).split()[:6])
         assert f" {phrase} " in debrief and f" {phrase} " not in student, phrase
-    assert student.count("on the debrief sheet") == 3
+    assert student.count("on the debrief sheet") == 4
+    # nor what the facts behind the game say (an objective's evidence footnotes, the materials list)
+    behind = {*(e for o in lesson.objectives for e in o.evidence), *lesson.materials}
+    for record_id in behind:
+        record = book.get(record_id)
+        text = getattr(record, "statement", None) or getattr(record, "text", None)
+        if record.kind in ("fact", "quote") and text:
+            phrase = " ".join(lesson_views.normalised_words(plain(text, book.label_of)).split()[:8])
+            assert f" {phrase} " not in student, (record_id, phrase)
