@@ -432,8 +432,10 @@ def _record_jsonld(book: Casebook, page: Page, url: str) -> JsonLd:
         if page_of(law)[0] == page.path:
             return jsonld.legislation(book, law, url)
     for lesson in book.of_kind(Lesson):
-        if page.path in _lesson_views(lesson).values():
-            return jsonld.lesson_resource(book, lesson, url, instructor=page.path != page_of(lesson)[0])
+        views = _lesson_views(lesson)
+        if page.path in views.values():  # the instructor view and the answer key are the teacher's
+            teacher = page.path in (views["instructor"], views["answers"])
+            return jsonld.lesson_resource(book, lesson, url, instructor=teacher)
     raise KeyError(page.path)
 
 
