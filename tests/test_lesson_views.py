@@ -137,7 +137,14 @@ def test_a_tabletop_student_page_points_to_its_debrief_page(real_site: Path, boo
     for text in [*lesson.discussion, *lesson.key_points]:
         phrase = " ".join(lesson_views.normalised_words(plain(text, book.label_of)).split()[:6])
         assert f" {phrase} " in debrief and f" {phrase} " not in student, phrase
-    assert student.count("on the debrief sheet") == 4
+    assert student.count("on the debrief sheet") == 5  # discussion, checks, materials, key points, reading
+    # nor the files and pages that tell the game's outcome: the cards (injects), the slides (debrief),
+    # the case pages and the lesson's topics
+    article = BeautifulSoup(_page(real_site, f"lessons/{lesson.id}"), "html.parser").find("article")
+    links = [str(a.get("href", "")) for a in article.find_all("a")]
+    assert not any("-cards.pdf" in href or "-slides." in href for href in links), links
+    case_pages = [page.removesuffix(".md") + "/" for page in lesson.pages if page.startswith("case/")]
+    assert case_pages and not any(page in href for page in case_pages for href in links), links
     # nor what the facts behind the game say (an objective's evidence footnotes, the materials list)
     behind = {*(e for o in lesson.objectives for e in o.evidence), *lesson.materials}
     for record_id in behind:

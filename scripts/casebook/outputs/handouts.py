@@ -127,6 +127,8 @@ def context(book: Casebook, lesson: Lesson, kind: str, site_url: str) -> dict[st
         "card_keys": [lesson_views.card_key(book, lesson, i) for i in range(len(lesson.activities))],
         "assessed": lesson_views.assessed_by(lesson),
         "held": lesson_views.debrief_held_back(lesson),
+        # the debrief sheet's "record behind the game": the facts and quotes among the lesson's materials
+        "behind": [r for r in map(book.get, lesson.materials) if isinstance(r, Fact | Quote)],
     }
 
 

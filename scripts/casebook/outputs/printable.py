@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from casebook.core import markup, shortcodes
 from casebook.core.book import Casebook
-from casebook.core.model import Fact, Law, Misconception, Quote, Source
+from casebook.core.model import Event, Fact, Law, Misconception, Quote, Record, Source, Topic
 from casebook.core.text import human_date, plain
 from casebook.outputs.sanitise import clean
 from casebook.render.labels import STATUS_LABELS
@@ -74,6 +74,19 @@ class Sources:
         return [(n, self.book.get_as(source_id, Source)) for source_id, n in self.numbers.items()]
 
 
+def reference_name(book: Casebook, record: Record) -> str:
+    """How printed text and slides name a record they cannot link to: a misconception as one (so its
+    false claim never reads as a statement), a topic or event by its title in quotation marks (so it
+    does not run into the sentence), a law by its short title, anything else by its label."""
+    if isinstance(record, Misconception):
+        return f"misconception “{plain(record.claim, book.label_of).rstrip('.')}”"
+    if isinstance(record, Topic | Event):
+        return f"“{record.label}”"
+    if isinstance(record, Law):
+        return record.short_title or record.title
+    return record.label
+
+
 class Printer:
     """Renders record text for one printed document, collecting the sources it cites."""
 
@@ -114,14 +127,7 @@ class Printer:
         its first source (on paper a reader needs an address, and no link can give it). A
         misconception is named as one, so its (false) claim never reads as a statement."""
         record = self.book.get(record_id)
-        if text:
-            name = text
-        elif isinstance(record, Misconception):
-            name = f"misconception “{plain(record.claim, self.book.label_of)}”"
-        elif isinstance(record, Law):
-            name = record.short_title or record.title
-        else:
-            name = record.label
+        name = text or reference_name(self.book, record)
         refs = ""
         if isinstance(record, Law) and record.sources:  # its first source: the text of the law, or its record
             refs = " " + self._refs([self.sources.number(record.sources[0])])

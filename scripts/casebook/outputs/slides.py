@@ -31,6 +31,7 @@ from casebook.core import lesson_views, licence, markup, shortcodes
 from casebook.core.book import Casebook
 from casebook.core.model import Event, Fact, Law, Lesson, Quote
 from casebook.core.text import human_date
+from casebook.outputs.printable import reference_name
 from casebook.render.labels import STATUS_LABELS
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository (scripts/casebook/outputs/slides.py)
@@ -96,7 +97,7 @@ def _citation(book: Casebook, code: shortcodes.Shortcode) -> str:
         return " *(quote)*"
     if code.kind == "source":
         return ""
-    return markup.literal(record.label)
+    return markup.literal(reference_name(book, record))
 
 
 def _md(book: Casebook, text: str, *, inline: bool = False) -> str:
