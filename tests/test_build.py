@@ -259,3 +259,19 @@ def test_link_checker_catches_a_broken_anchor(tmp_path: Path) -> None:
     result = lychee(tmp_path)
     assert result.returncode != 0
     assert "#gone" in result.stdout and "b" in result.stdout and "2 Errors" in result.stdout
+
+
+def test_every_page_names_the_feed_for_feed_readers(real_site: Path) -> None:
+    """Feed autodiscovery: a <link rel="alternate"> to the Atom feed that resolves from every page."""
+    pages = sorted(real_site.rglob("*.html"))
+    assert (real_site / "feed.xml").is_file() and len(pages) > 50
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in html:  # a redirect stub for a renamed page
+            continue
+        found = re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">', html)
+        assert found, page
+        if page.name == "404.html":  # MkDocs writes the error page's links from the site's root
+            assert found.group(1).endswith("/feed.xml"), page
+            continue
+        assert (page.parent / found.group(1)).resolve() == (real_site / "feed.xml").resolve(), page
