@@ -275,3 +275,25 @@ def test_every_page_names_the_feed_for_feed_readers(real_site: Path) -> None:
             assert found.group(1).endswith("/feed.xml"), page
             continue
         assert (page.parent / found.group(1)).resolve() == (real_site / "feed.xml").resolve(), page
+
+
+def test_chinese_text_is_marked_as_chinese(real_site: Path) -> None:
+    """WCAG 3.1.2: every run of Chinese characters in a page's content is inside an element with
+    lang="zh" (the pages are English), and the marking never touches an attribute."""
+    from bs4 import BeautifulSoup
+
+    han = re.compile(r"[\u4e00-\u9fff]")
+    checked = 0
+    for page in sorted(real_site.rglob("index.html")):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        article = soup.find("article")
+        if article is None:
+            continue
+        for text in article.find_all(string=han):
+            if text.find_parent(["code", "pre", "script", "style"]) is not None:
+                continue
+            checked += 1
+            assert text.find_parent(attrs={"lang": "zh"}) is not None, (page, str(text)[:60])
+        for element in article.find_all(attrs={"title": han}):
+            assert "<span" not in element["title"], page
+    assert checked >= 50  # the laws' original titles, Zoom's Chinese posts

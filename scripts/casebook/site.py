@@ -50,6 +50,7 @@ from casebook.outputs.exports import downloads_context, export_files
 from casebook.outputs.feed import atom_feed, content_changes, updates_page
 from casebook.outputs.history import Commit, last_changed, read_log, updated
 from casebook.outputs.jsonld import JsonLd
+from casebook.outputs.language import mark_chinese
 from casebook.outputs.lesson_files import by_lesson
 from casebook.outputs.sanitise import clean, duplicate_ids
 from casebook.render.markdown import abbreviations, expand_page, render_template
@@ -132,7 +133,8 @@ class Site:
 
     def content_html(self, path: str, html: str) -> str:
         """A page's content HTML as published: through the allowlist (``outputs.sanitise``), then
-        the site's own pictures put in for their placeholders. An id used twice on the page (an
+        Chinese text marked with its language (``outputs.language``), then the site's own pictures put
+        in for their placeholders. An id used twice on the page (an
         ``{ #id }`` that takes another element's permalink) is an error naming the page."""
         html = clean(html)
         repeated = duplicate_ids(html)
@@ -140,6 +142,7 @@ class Site:
             page = self.pages.get(path)
             where = page.edit if page is not None and page.edit else f"the page {path}"
             raise ValueError(f"{where}: id '{repeated[0]}' is used twice on {path} (give one of them another id)")
+        html = mark_chinese(html)
         for slot, trusted in self.trusted_html.items():
             if slot in html:
                 html = html.replace(slot, trusted)
