@@ -297,3 +297,16 @@ def test_chinese_text_is_marked_as_chinese(real_site: Path) -> None:
         for element in article.find_all(attrs={"title": han}):
             assert "<span" not in element["title"], page
     assert checked >= 50  # the laws' original titles, Zoom's Chinese posts
+
+
+def test_search_indexes_words_not_footnote_numbers(real_site: Path) -> None:
+    """Search results showed citation numbers run into the words ("Zoom.534") and ¶ signs: footnote
+    references, permalinks and edit links are left out of the index, and the marker that says so is
+    gone from the published pages."""
+    import json
+
+    docs = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert len(docs) > 100
+    assert not [d["location"] for d in docs if "<sup>" in d["text"] or "¶" in d["text"]]
+    pages = [p for p in real_site.rglob("*.html") if "data-search-exclude" in p.read_text(encoding="utf-8")]
+    assert pages == []

@@ -85,3 +85,18 @@ def duplicate_ids(html: str) -> list[str]:
     """The ids used more than once in ``html`` (as nh3 writes it: double-quoted attributes)."""
     counts = Counter(_ID.findall(html))
     return [value for value, count in counts.items() if count > 1]
+
+
+# What Material's search should not index (it skips an element with data-search-exclude, then removes
+# the attribute from the page): footnote numbers, which ran into the words before them in results
+# ("Zoom.534"), permalink signs and edit links. Matched in HTML the allowlist wrote, so each is exact.
+_NOT_SEARCHED = ('<sup id="fnref', '<a aria-label="Link to this ', '<span class="cb-edit">')
+
+
+def search_exclusions(html: str) -> str:
+    """``html`` (cleaned) with the elements search should skip marked ``data-search-exclude``."""
+    for start in _NOT_SEARCHED:
+        if start in html:
+            tag, rest = start.split(" ", 1)  # "<sup", 'id="fnref'
+            html = html.replace(start, f'{tag} data-search-exclude="1" {rest}')
+    return html
