@@ -143,6 +143,9 @@ WORST: dict[str, Worst] = {
     # outputs/language.py: a page's HTML after the allowlist
     "casebook.outputs.language._CHINESE": Worst((lambda: "中" + " " * MB, *_reps("中 ", "中(", "中a", "中")), "sub"),
     "casebook.outputs.language._TAG": Worst((lambda: "<" + "a" * MB, *_reps("<", "<a", "a>")), "finditer"),
+    "casebook.outputs.sanitise._ADJACENT_CITATIONS": Worst(
+        (lambda: "</sup>" + " " * MB, *_reps("</sup> ", "</sup>", "</sup><sup id=")), "sub"
+    ),
     "casebook.outputs.history._HEAD": Worst((lambda: "a" * MB, lambda: "a" * 40 + " " + "2" * MB), "fullmatch"),
     "casebook.core.pages._ENTITY": Worst((*_reps("&", "&#", "&a", "&#x"), lambda: "&" + "a" * MB), "search"),
     "casebook.core.pages._BLOCK_START": Worst((lambda: "!!!" + "x" * MB, lambda: "?" * MB), "match"),

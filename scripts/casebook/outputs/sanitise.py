@@ -90,7 +90,7 @@ def duplicate_ids(html: str) -> list[str]:
 # What Material's search should not index (it skips an element with data-search-exclude, then removes
 # the attribute from the page): footnote numbers, which ran into the words before them in results
 # ("Zoom.534"), permalink signs and edit links. Matched in HTML the allowlist wrote, so each is exact.
-_NOT_SEARCHED = ('<sup id="fnref', '<a aria-label="Link to this ', '<span class="cb-edit">')
+_NOT_SEARCHED = ('<sup id="fnref', '<sup class="cb-sep"', '<a aria-label="Link to this ', '<span class="cb-edit">')
 
 
 def search_exclusions(html: str) -> str:
@@ -100,3 +100,14 @@ def search_exclusions(html: str) -> str:
             tag, rest = start.split(" ", 1)  # "<sup", 'id="fnref'
             html = html.replace(start, f'{tag} data-search-exclude="1" {rest}')
     return html
+
+
+# Two citations side by side ("…in Brooklyn.[^1][^2]") get a comma between their numbers, written here
+# in the HTML: a CSS rule between adjacent footnote numbers also put one where text separated them.
+_ADJACENT_CITATIONS = re.compile(r'</sup>\s*(?=<sup id="fnref)')
+SEPARATOR = '</sup><sup class="cb-sep" aria-hidden="true">,</sup>'
+
+
+def citation_separators(html: str) -> str:
+    """``html`` (cleaned) with a comma between footnote numbers that nothing but spaces separates."""
+    return _ADJACENT_CITATIONS.sub(SEPARATOR, html) if '<sup id="fnref' in html else html
