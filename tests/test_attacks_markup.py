@@ -344,3 +344,13 @@ def test_a_former_id_cannot_take_over_an_index_page(run, project: Path) -> None:
     code, out, err = run("--content", project / "content", "validate", "--docs", project / "docs")
     assert code == 1, out + err
     assert re.search(r"reading-a-complaint\.yml:\d+:\d+: former_ids\[0\]: former id 'index' is the name of", err), err
+
+
+def test_a_citation_inside_a_code_span_across_lines_is_refused() -> None:
+    """The citation finder reads code spans within one line; CommonMark lets one cross a line break. A
+    [[…]] there was taken for a citation inside the code (a wrong label, or a crash in the handouts)."""
+    from casebook.core.markup import check
+
+    problem = check("Probe: `code\n[[fact:jin-primary-liaison]]` end.")
+    assert problem is not None and problem.message == "a [[…]] citation cannot sit inside a code span"
+    assert check("Shown as syntax: `[[fact:x]]` on one line.") is None

@@ -344,3 +344,75 @@ def test_lesson_files_are_published_and_linked_from_the_downloads_page(lesson_fi
     downloads = (real_site / "downloads/index.html").read_text(encoding="utf-8")
     for path in published:
         assert f'href="../{path}"' in downloads, path
+
+
+# ---------------------------------------------------------------- what a hostile record cannot do
+
+
+def test_a_deck_shows_addresses_as_text_and_makes_no_link_of_them(book: Casebook) -> None:
+    """Marp's linkify would make links of plain addresses (http:, ftp:, mailto:, //host) and show them
+    decoded (punycode as look-alike letters); and a link's target would hide in the PDF."""
+    lesson = lessons(book)[0]
+    hostile = lesson.model_copy(
+        update={
+            "questions": [
+                "See http://127.0.0.1:9/a and mailto:spy@127.0.0.1, or [the statement](https://127.0.0.1:9/hidden)."
+            ]
+        }
+    )
+    markdown, _ = slides.deck_markdown(book, hostile, "")
+    assert "the statement (https://127.0.0.1:9/hidden)" in markdown.replace("\\", "")
+    assert "](" not in markdown.split("---\n", 2)[2]  # no Markdown link left on any slide
+    assert slides.CONFIG["options"]["markdown"] == {"linkify": False}
+    marp = slides.MARP
+    if not marp.is_file():
+        pytest.skip("Marp CLI is not installed (make slide-tools)")
+    html = slides.slide_files(book, [hostile], "")[hostile.id]["slides.html"].decode("utf-8")
+    assert (
+        "127.0.0.1:9/a" in html
+        and 'href="http://127.0.0.1' not in html
+        and "mailto:spy" not in html.split("<a ", 1)[-1].split(">")[0]
+    )
+    assert not re.search(r'<a [^>]*href="(?:http|ftp|mailto|//)', html)
+
+
+def test_an_ordering_task_needs_a_fact_behind_each_card(tmp_path: Path) -> None:
+    import shutil
+
+    import yaml
+
+    from casebook.core.errors import ContentError
+
+    content = tmp_path / "content"
+    shutil.copytree(SEED, content)
+    path = content / "lessons" / "reading-a-complaint.yml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["activities"] = [
+        *record.get("activities", []),
+        {
+            "title": "Order these",
+            "type": "exercise",
+            "instructions": "Put the cards in order.",
+            "cards_task": "order",
+            "cards": [{"text": "First"}, {"text": "Second", "fact": "complaint-unsealed"}],
+        },
+    ]
+    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        build_case(content)
+    assert "card 1 of an ordering task has no fact (give it the fact whose date places it" in str(caught.value)
+    record["activities"][-1]["cards"] = [{"text": f"c{n}", "fact": "complaint-unsealed"} for n in range(41)]
+    path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        build_case(content)
+    assert "cards: " in str(caught.value) and "40" in str(caught.value)
+
+
+def test_a_manifest_cannot_make_the_build_delete_files_outside_its_folder(tmp_path: Path) -> None:
+    out, outside = tmp_path / "out", tmp_path / "keep.txt"
+    outside.write_text("mine", encoding="utf-8")
+    out.mkdir()
+    (out / handouts.MANIFEST).write_text('{"gone-lesson": {"hash": "x", "files": ["../keep.txt"]}}')
+    book = build_case(SEED)
+    handouts.build(book, out, makers=[lambda b, lessons, url: {lesson.id: {} for lesson in lessons}])
+    assert outside.read_text(encoding="utf-8") == "mine"

@@ -153,3 +153,13 @@ def test_a_tabletop_student_page_points_to_its_debrief_page(real_site: Path, boo
         if record.kind in ("fact", "quote") and text:
             phrase = " ".join(lesson_views.normalised_words(plain(text, book.label_of)).split()[:8])
             assert f" {phrase} " not in student, (record_id, phrase)
+
+
+def test_students_download_only_the_handout(real_site: Path, book) -> None:  # type: ignore[no-untyped-def]
+    """The cards may hold private cards and injects, and the slides an ordering task's answer or a
+    tabletop's debrief: a student page links no lesson file but the student handout."""
+    for lesson in _lessons(book):
+        article = BeautifulSoup(_page(real_site, f"lessons/{lesson.id}"), "html.parser").find("article")
+        hrefs = [str(a["href"]) for a in article.find_all("a", href=True)]
+        files = [href for href in hrefs if href.startswith(f"{lesson.id}-") or f"/{lesson.id}-" in href]
+        assert files and all(href.endswith("-student-handout.pdf") for href in files), (lesson.id, files)

@@ -146,6 +146,12 @@ WORST: dict[str, Worst] = {
     "casebook.outputs.sanitise._ADJACENT_CITATIONS": Worst(
         (lambda: "</sup>" + " " * MB, *_reps("</sup> ", "</sup>", "</sup><sup id=")), "sub"
     ),
+    # outputs/slides.py: a link as markup.to_markdown writes it
+    "casebook.outputs.slides._LINK": Worst(
+        (*_reps("[", "[a", "[\\", "](<", "[a](<"), lambda: "[" + "a" * MB, lambda: "[a](<" + "b" * MB),
+        "sub",
+        20_000,  # record text, at most MAX_TEXT characters
+    ),
     "casebook.outputs.history._HEAD": Worst((lambda: "a" * MB, lambda: "a" * 40 + " " + "2" * MB), "fullmatch"),
     "casebook.core.pages._ENTITY": Worst((*_reps("&", "&#", "&a", "&#x"), lambda: "&" + "a" * MB), "search"),
     "casebook.core.pages._BLOCK_START": Worst((lambda: "!!!" + "x" * MB, lambda: "?" * MB), "match"),

@@ -12,7 +12,7 @@ import re
 from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from casebook.core import markup
@@ -93,6 +93,9 @@ FullDate = Annotated[
 # Length caps, far above the longest real values (a lesson's model answer: about 4,000 characters; a
 # title: 178; an archive URL: 241), so that no field can make a check slow.
 MAX_TEXT = 20_000
+MAX_CARDS = 40  # cards of one activity
+MAX_ROLES = 12  # roles, and private cards, of one activity
+MAX_INJECTS = 20  # injects of one activity
 MAX_LINE = 300
 MAX_URL = 2_048
 
@@ -525,13 +528,27 @@ class Activity(Strict):
     # role-play, tabletop or case-analysis
     open: bool | None = None
     instructions: Text
-    cards: list[Card] = []
+    # the counts are capped: a class uses a few dozen cards at most, and each is laid out on paper
+    cards: list[Card] = Field(default=[], max_length=MAX_CARDS)
     cards_task: Literal["order", "sort"] | None = None  # order: by the facts' dates; sort: by their status
-    roles: list[Text] = []
-    private_cards: list[PrivateCard] = []
-    injects: list[Text] = []  # handed out one at a time by the facilitator: never on the student page
+    roles: list[Text] = Field(default=[], max_length=MAX_ROLES)
+    private_cards: list[PrivateCard] = Field(default=[], max_length=MAX_ROLES)
+    injects: list[Text] = Field(default=[], max_length=MAX_INJECTS)  # one at a time, never on the student page
     solution: Text | None = None
     rubric: list[RubricLevel] = Field(default=[], max_length=4)
+
+    @model_validator(mode="after")
+    def _ordered_cards_have_dates(self) -> Activity:
+        """An ordering task's answer is the order of its cards' facts by date: each card needs one."""
+        if self.cards_task == "order":
+            for number, card in enumerate(self.cards, 1):
+                if card.fact is None:
+                    raise PydanticCustomError(
+                        "casebook_cards",
+                        "card {number} of an ordering task has no fact",
+                        {"number": number, "fix": "give it the fact whose date places it (fact: <id>)"},
+                    )
+        return self
 
 
 class AssessmentItem(Strict):

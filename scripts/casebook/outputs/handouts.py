@@ -201,6 +201,15 @@ class Report:
     removed: list[str] = field(default_factory=list)
 
 
+def _remove(out: Path, path: str, report: Report) -> None:
+    """Delete a file the manifest lists, only if it is a lesson file inside ``out`` (the manifest is a
+    file on disk, not something to trust with deletions)."""
+    target = (out / path).resolve()
+    if target.is_relative_to((out / "lessons").resolve()) and not (out / path).is_symlink():
+        target.unlink(missing_ok=True)
+        report.removed.append(path)
+
+
 def _write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
@@ -284,15 +293,13 @@ def build(
     for lesson in stale:
         old = (manifest.get(lesson.id) or {}).get("files", [])
         for gone in sorted(set(old) - set(written[lesson.id])):
-            (out / gone).unlink(missing_ok=True)
-            report.removed.append(gone)
+            _remove(out, gone, report)
         new[lesson.id] = {"hash": digests[lesson.id], "files": written[lesson.id]}
         report.built.append(lesson.id)
         log(f"{lesson.id}: {len(written[lesson.id])} files")
     for lesson_id in sorted(set(manifest) - set(new)):
         for gone in manifest[lesson_id].get("files", []):
-            (out / gone).unlink(missing_ok=True)
-            report.removed.append(gone)
+            _remove(out, gone, report)
     out.mkdir(parents=True, exist_ok=True)
     _write(manifest_path, json.dumps(new, indent=1, sort_keys=True).encode())
     return report

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -75,7 +76,14 @@ footer { font-size: 14px; }
 CONFIG = {
     "html": False,
     "allowLocalFiles": False,
-    "options": {"emoji": {"shortcode": False, "unicode": False}, "math": False, "minifyCSS": True},
+    # no linkify: Marp would make a link of any address in the text (http:, ftp:, mailto:, //host), and
+    # show its decoded form (punycode as look-alike letters, %E2%80%AE as a bidi override)
+    "options": {
+        "emoji": {"shortcode": False, "unicode": False},
+        "math": False,
+        "minifyCSS": True,
+        "markdown": {"linkify": False},
+    },
 }
 
 
@@ -100,8 +108,16 @@ def _citation(book: Casebook, code: shortcodes.Shortcode) -> str:
     return markup.literal(reference_name(book, record))
 
 
+# a link as markup.to_markdown writes it: [literal text](<address>), the address checked against RFC 3986
+# (never starting at an escaped "\[": trying there too rescanned the rest of the text at each one)
+_LINK = re.compile(r"(?<!\\)\[((?:\\.|[^\\\[\]])*)\]\(<([^<>\s]*)>\)")
+
+
 def _md(book: Casebook, text: str, *, inline: bool = False) -> str:
-    return markup.to_markdown(text, lambda code: _citation(book, code), inline=inline)
+    """Record text for a slide. A link keeps its text and shows its address after it, as on paper: a
+    PDF of the deck would otherwise carry a target the reader cannot see."""
+    markdown = markup.to_markdown(text, lambda code: _citation(book, code), inline=inline)
+    return _LINK.sub(lambda m: f"{m.group(1)} ({markup.literal(m.group(2))})", markdown)
 
 
 class Deck:
@@ -131,9 +147,8 @@ def _bullets(items: list[str]) -> str:
 
 def _timeline(book: Casebook, lesson: Lesson) -> list[Event]:
     """The events the lesson's records belong to, by date; all events when it cites fewer than three."""
-    cited = {
-        code.id for _, text in shortcodes.texts_with_shortcodes(lesson.model_dump()) for code in shortcodes.find(text)
-    }
+    # what the students' parts cite (never an answer's or an inject's citations), and the materials
+    cited = {code.id for part in lesson_views.student_parts(lesson) for code in shortcodes.find(part.text)}
     cited |= set(lesson.materials) | {card.fact for a in lesson.activities for card in a.cards if card.fact}
     events = sorted(book.of_kind(Event), key=lambda e: e.date)
     mine = [e for e in events if e.id in cited or cited & set(e.facts)]
