@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, overload
 
-from casebook.core.errors import Diagnostic
+from casebook.core.errors import Diagnostic, dotted
 from casebook.core.model import Fact, Law, Quote, Record, Source
 
 R = TypeVar("R", bound=Record)
@@ -86,6 +86,11 @@ class Casebook:
         """A record's human label (title, name, term …), or None for an unknown id (a former id resolves)."""
         record = self.records.get(self.current_id(record_id))
         return record.label if record is not None else None
+
+    def diagnostic(self, record_id: str, path: tuple[str | int, ...], problem: str, fix: str) -> Diagnostic:
+        """A problem at ``path`` inside the record ``record_id``, located in its file (by the rules)."""
+        origin = self.origins[record_id]
+        return Diagnostic(origin.file, dotted(path), problem, fix, data_path=origin.data_path + path)
 
     def link_back(self, target: str, source: str) -> None:
         # a set beside the ordered list: a source cited by thousands of facts made `in list` quadratic

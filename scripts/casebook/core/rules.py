@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from casebook.core import files, hosts, wording
 from casebook.core.book import Casebook
-from casebook.core.errors import Diagnostic, dotted
+from casebook.core.errors import Diagnostic
 from casebook.core.model import Citation, Event, Fact, Law, Lesson, Quote, Snapshot, Source, Term
 from casebook.core.text import plain, quote_segments
 from casebook.core.textnorm import normalise_text
@@ -242,8 +242,7 @@ class Context:
 
     def diag(self, record_id: str, path: tuple[str | int, ...], problem: str, fix: str) -> Diagnostic:
         """A problem at ``path`` inside the record ``record_id``."""
-        origin = self.book.origins[record_id]
-        return Diagnostic(origin.file, dotted(path), problem, fix, data_path=origin.data_path + path)
+        return self.book.diagnostic(record_id, path, problem, fix)
 
     def misquote(self, fragment: str, source: Source) -> Misquote | None:
         """Why ``fragment`` is not verbatim in the stored text of ``source``, or None (see ``misquote``)."""

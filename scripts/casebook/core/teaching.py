@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from casebook.core import shortcodes
 from casebook.core.book import Casebook
-from casebook.core.errors import Diagnostic, dotted
+from casebook.core.errors import Diagnostic
 from casebook.core.lesson_views import is_open
 from casebook.core.model import Event, Fact, Lesson
 
@@ -36,8 +36,7 @@ class Context:
 
     def diag(self, record_id: str, path: tuple[str | int, ...], problem: str, fix: str) -> Diagnostic:
         """A problem at ``path`` inside the record ``record_id``."""
-        origin = self.book.origins[record_id]
-        return Diagnostic(origin.file, dotted(path), problem, fix, data_path=origin.data_path + path)
+        return self.book.diagnostic(record_id, path, problem, fix)
 
 
 TeachingRule = Callable[[Context], Iterator[Diagnostic]]
