@@ -28,3 +28,26 @@ new MutationObserver((mutations) => {
     }
   }
 }).observe(document.body, { childList: true, subtree: true });
+
+// The skip link moves the keyboard focus to the page's heading, and the next Tab goes on inside the
+// main content. Left to itself, Material's instant navigation takes the new #fragment as a
+// navigation and swaps in a fresh copy of the page, which drops the focus to <body> at a moment
+// that depends on the network, so where the next Tab landed was a matter of timing. The click is
+// kept from Material (caught on window, before it reaches the document) and does what a skip link
+// is for: focus the heading, which scrolls it into view. The heading becomes focusable by script
+// only (tabindex -1), so it is never a tab stop of its own. Without JavaScript the link is a plain
+// same-page link, as before.
+window.addEventListener(
+  "click",
+  (event) => {
+    const skip = event.target instanceof Element ? event.target.closest("a.md-skip") : null;
+    if (!skip) return;
+    const target = document.getElementById(decodeURIComponent(skip.hash.slice(1)));
+    if (!target) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  },
+  true,
+);
