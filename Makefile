@@ -43,6 +43,7 @@ handouts: $(STAMP) $(SLIDE_TOOLS)
 ## test: lint, the content check and every test: strict MkDocs builds, link checks, browser tests in Chromium
 test: $(STAMP) $(NODE_TOOLS) lint handouts
 	$(BIN)/casebook validate
+	$(BIN)/casebook stale
 	$(BIN)/python -m pytest
 
 ## test-fast: the tests that build no site and open no browser (no lint), in about a minute: for the edit-test loop

@@ -30,7 +30,7 @@ import pytest
 import yaml
 
 import casebook
-from casebook.core import shortcodes, text, textnorm
+from casebook.core import present, prose, shortcodes, support, text, textnorm
 from casebook.core.errors import ContentError
 from casebook.core.validate import build_case
 
@@ -141,6 +141,36 @@ WORST: dict[str, Worst] = {
     ),
     "casebook.core.wording._SENTENCE_END": Worst(_reps(". ", ".", "\n \n", "\n", " "), "finditer", 100_000),
     # outputs/language.py: a page's HTML after the allowlist
+    # core/support.py: the details of a statement (numbers, names, quoted words)
+    "casebook.core.support._NUMBER": Worst((*_reps("1", "1,", "1.", "1s", "1st "), lambda: "1" * MB + "x")),
+    "casebook.core.support._WORD": Worst((*_reps("a-", "a'", "A", "a- "), lambda: "a" + "-" * MB)),
+    "casebook.core.support._QUOTED": Worst((*_reps('"', '"a', '"a"'), lambda: '"' + "a" * MB)),
+    "casebook.core.support._NOT_WORDS": Worst(
+        (*_reps("[[", "[^", "](", "<", "`", "[[a", "<a"), lambda: "[[" + "a" * MB, lambda: "](" + "a" * MB), "sub"
+    ),
+    "casebook.core.support._CJK": Worst(_reps("中", "a"), "search"),
+    # core/prose.py: paragraphs of a page, each line matched on its own
+    "casebook.core.prose._ADMONITION": Worst(
+        (lambda: " " * MB + "x", lambda: "!!! a" + " " * MB + "x", lambda: '!!! a "' + "a" * MB), "match"
+    ),
+    "casebook.core.prose._FENCE": Worst((lambda: " " * MB + "x",), "match"),
+    "casebook.core.prose._CITED": Worst(_reps("[[", "[[fact", "[", "[^"), "search"),
+    "casebook.core.prose._ITEM": Worst((lambda: " " * MB + "x", lambda: "1" * MB + "x"), "match"),
+    "casebook.core.prose._TABLE_RULE": Worst((lambda: " " * MB + "x", lambda: "|" + " " * MB + "x"), "match"),
+    "casebook.core.prose._SIGNPOST": Worst(
+        (lambda: "- [" + "a" * MB, lambda: "- [a](" + "x.md" * (MB // 4), lambda: "- " + "*" * MB), "match"
+    ),
+    "casebook.core.prose._MARKUP": Worst(
+        (*_reps("[[", "](", "<", "*", "[[a", "](a"), lambda: "](" + "a" * MB, lambda: "<" + "a" * MB), "sub"
+    ),
+    # core/present.py: statements of a present status
+    "casebook.core.present.PRESENT_STATUS": Worst(_reps("is ", "is still ", "remains ", "has not ", "now "), "search"),
+    "casebook.core.present._DATED": Worst(_reps("1", "20", "as ", "as o"), "search"),
+    "casebook.core.present._SENTENCE_END": Worst(_reps(". ", ".", "\n \n", "\n", " "), "finditer"),
+    "casebook.core.present._NOT_WORDS": Worst(
+        (*_reps("[[", "[^", "](", "[[a"), lambda: "[[" + "a" * MB, lambda: "](" + "a" * MB), "sub"
+    ),
+    "casebook.core.present._AS_OF_TEXT": Worst(_reps("as of ", "as of 1 ", "as of April ", "as of 20"), "finditer"),
     "casebook.outputs.language._CHINESE": Worst((lambda: "中" + " " * MB, *_reps("中 ", "中(", "中a", "中")), "sub"),
     "casebook.outputs.language._TAG": Worst((lambda: "<" + "a" * MB, *_reps("<", "<a", "a>")), "finditer"),
     "casebook.outputs.sanitise._ADJACENT_CITATIONS": Worst(
@@ -328,6 +358,21 @@ FUNCTIONS: dict[str, tuple[Callable[[str], object], tuple[Callable[[], str], ...
         ),
     ),
     "text.quote_segments": (text.quote_segments, (_spaces_then("x"), *_reps("[ ", " [", "[…] ", " ", "[ … ]"))),
+    "support.details": (
+        lambda t: list(support.details(t)),
+        (
+            _spaces_then("x"),
+            *_reps('"a" ', "A B ", "A. ", "- A ", "1 ", "May ", "The A of B ", "A-b ", '"a', "[[fact:x]] A "),
+        ),
+    ),
+    "prose.uncited": (
+        lambda t: list(prose.uncited(t)),
+        (*_reps("a b c d e f g h i\n\n", "- a\n", "!!! analysis\n    a\n", "```\n", "| a |\n", "<!--\n"),),
+    ),
+    "present.undated": (
+        lambda t: list(present.undated(t)),
+        _reps("He remains at large. ", "remains in ", "It is pending", ". "),
+    ),
     "textnorm.normalise_text": (
         textnorm.normalise_text,
         (_spaces_then("x"), *_reps(". ", "\u2026 ", "\u00a0", "\u201c")),

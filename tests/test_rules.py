@@ -346,9 +346,12 @@ MUTATIONS = [
         id="quoted_provisions_are_verbatim",
     ),
     pytest.param(
-        lambda c: _edit(c, "facts/complaint-unsealed.yml", 'date: "2020-12-18"', 'date: "2020-12-17"'),
-        "content/timeline.yml:5:11: facts[0]: fact 'complaint-unsealed' is dated 2020-12-17, not on the event's "
-        "date 2020-12-18 (link a fact about this date, or correct a date)",
+        lambda c: (
+            _edit(c, "timeline.yml", 'date: "2020-12-18"', 'date: "2020-12-19"'),
+            _edit(c, "timeline.yml", "facts: [complaint-unsealed, zoom-cooperating]", "facts: [complaint-unsealed]"),
+        ),
+        "content/timeline.yml:5:11: facts[0]: fact 'complaint-unsealed' is dated 2020-12-18, not on the event's "
+        "date 2020-12-19 (link a fact about this date, or correct a date)",
         id="event_facts_on_event_date",
     ),
     pytest.param(
@@ -381,12 +384,65 @@ MUTATIONS = [
             c,
             "facts/zoom-cooperating.yml",
             "statement: Zoom said it had been fully cooperating with the Justice Department.",
-            "statement: Zoom has been fully cooperating. Jin was arrested in 2021 [[fact:jin-not-in-custody]].",
+            "statement: Zoom has been fully cooperating. Jin was arrested at home [[fact:jin-not-in-custody]].",
         ),
         "content/facts/zoom-cooperating.yml:2:12: statement: states as fact what the record does not show ('Jin "
-        'was arrested in 2021 [[fact:jin-not-in-custody]].\') (attribute it ("prosecutors allege…", "X '
+        'was arrested at home [[fact:jin-not-in-custody]].\') (attribute it ("prosecutors allege…", "X '
         'reported…") or state what the record shows (he was charged))',
         id="claims_are_worded_as_the_record_allows",
+    ),
+    pytest.param(
+        lambda c: _edit(
+            c,
+            "facts/zoom-cooperating.yml",
+            "statement: Zoom said it had been fully cooperating with the Justice Department.",
+            "statement: Zoom said it had been fully cooperating with the Justice Department since 2019.",
+        ),
+        "content/facts/zoom-cooperating.yml:2:12: statement: the number '2019' is not in any cited excerpt (cite a "
+        "source whose excerpt says it, add it to an excerpt if the source says it, or drop it)",
+        id="fact_details_are_in_their_excerpts",
+    ),
+    pytest.param(
+        lambda c: _edit(
+            c,
+            "quotes.yml",
+            "context: Zoom's first statement on the day the complaint was unsealed.",
+            "context: Zoom's first statement, made from San Jose on the day the complaint was unsealed.",
+        ),
+        "content/quotes.yml:6:12: context: the name 'San Jose' is not in any cited excerpt (cite a source whose "
+        "excerpt says it, add it to an excerpt if the source says it, or drop it)",
+        id="quote_contexts_are_in_their_sources",
+    ),
+    pytest.param(
+        lambda c: _edit(c, "timeline.yml", "is unsealed in Brooklyn", "is unsealed in Manhattan"),
+        "content/timeline.yml:4:12: summary: the name 'Manhattan' is not in any cited excerpt (cite a source whose "
+        "excerpt says it, add it to an excerpt if the source says it, or drop it)",
+        id="event_summaries_are_in_their_facts",
+    ),
+    pytest.param(
+        lambda c: _edit(
+            c,
+            "organisations.yml",
+            "The US video-conferencing company",
+            "The US video-conferencing company, based in San Jose,",
+        ),
+        "content/organisations.yml:4:12: summary: the name 'San Jose' is not in any cited excerpt (cite a source "
+        "whose excerpt says it, add it to an excerpt if the source says it, or drop it)",
+        id="people_and_organisations_are_described_by_their_sources",
+    ),
+    pytest.param(
+        lambda c: _edit(c, "people.yml", "as of\n    December 2020 he had not been tried.", "he remains at large."),
+        "content/people.yml:4:12: summary: states a present status without saying when it held ('The charges are "
+        'allegations; he remains at large.\') (say when it held: "as of <Month Year>, the latest source found, …" '
+        "(the date of the newest source that supports it), or put it in a fact with as_of)",
+        id="present_status_is_dated",
+    ),
+    pytest.param(
+        lambda c: _edit(c, "case.yml", 'as_of: "2020-12-18"', 'as_of: "2026-11-28"'),
+        "content/case.yml:13:8: as_of: as_of 2026-11-28 is later than the newest source the status cites "
+        "(2020-12-18) (set as_of to 2020-12-18 (the status holds as of its latest source); record when you last "
+        "looked for newer sources in checked)",
+        id="as_of_not_after_its_sources",
     ),
 ]
 

@@ -52,7 +52,7 @@ from casebook.outputs.history import Commit, last_changed, read_log, updated
 from casebook.outputs.jsonld import JsonLd
 from casebook.outputs.language import mark_chinese
 from casebook.outputs.lesson_files import by_lesson
-from casebook.outputs.sanitise import citation_separators, clean, duplicate_ids, search_exclusions
+from casebook.outputs.sanitise import analysis_notes, citation_separators, clean, duplicate_ids, search_exclusions
 from casebook.render.markdown import abbreviations, expand_page, render_template
 from casebook.render.timeline_svg import timeline_svg
 from casebook.render.writer import PageWriter
@@ -143,7 +143,7 @@ class Site:
             where = page.edit if page is not None and page.edit else f"the page {path}"
             raise ValueError(f"{where}: id '{repeated[0]}' is used twice on {path} (give one of them another id)")
         html = mark_chinese(html)
-        html = search_exclusions(citation_separators(html))
+        html = analysis_notes(search_exclusions(citation_separators(html)))
         for slot, trusted in self.trusted_html.items():
             if slot in html:
                 html = html.replace(slot, trusted)

@@ -146,6 +146,49 @@ def cmd_excerpts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stale(args: argparse.Namespace) -> int:
+    """Every dated status older than a year: a report of what to re-check, never a failure."""
+    from datetime import date
+
+    from casebook.core import locate, present
+    from casebook.core.model import Case
+
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    book = build_case(args.content)
+    found: list[tuple[str, str, str]] = []  # (where, as of, what)
+
+    def where(record_id: str, path: tuple[str | int, ...]) -> str:
+        origin = book.origins[record_id]
+        at = locate.position(origin.abs_path, (*origin.data_path, *path))
+        return f"{origin.file}:{at[0]}" if at else origin.file
+
+    for record in book.records.values():
+        if isinstance(record, Fact | Case) and record.as_of:
+            found.append((where(record.id, ("as_of",)), record.as_of, f"{record.kind} {record.id}"))
+        for path, text in _texts(record):
+            for _line, iso in present.as_of_dates(text):
+                at = where(record.id, path)
+                found.append((at, iso, f"'as of' in {record.kind} {record.id}, {'.'.join(map(str, path))}"))
+    docs = _docs(args)
+    for page in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+        for line, iso in present.as_of_dates(page.read_text(encoding="utf-8")):
+            found.append((f"{page.relative_to(docs.parent)}:{line}", iso, "'as of' in a page"))
+    stale = sorted((f for f in found if present.is_stale(f[1], today)), key=lambda f: (f[1], f[0]))
+    print(
+        f"{len(stale)} of {len(found)} dated statements hold as of more than {present.STALE_AFTER_DAYS} days "
+        f"before {today.isoformat()}: re-check them against newer sources"
+    )
+    for at, iso, what in stale:
+        print(f"{at}: as of {iso}: {what}")
+    return 0
+
+
+def _texts(record: object) -> list[tuple[tuple[str | int, ...], str]]:
+    from casebook.core.rules import site_texts
+
+    return list(site_texts(record))
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from casebook.site import SiteOptions, build_site
 
@@ -315,6 +358,11 @@ def build_parser() -> argparse.ArgumentParser:
     excerpts = sub.add_parser("excerpts", help="list a source's stored excerpts and the records that quote each")
     excerpts.add_argument("source", help="the source's id")
     excerpts.add_argument("--unused", action="store_true", help="only the excerpts that no record quotes yet")
+    stale = sub.add_parser(
+        "stale", help="list every 'as of' date more than a year old: the statements to re-check (a report)"
+    )
+    stale.add_argument("--docs", type=Path, help=docs_help)
+    stale.add_argument("--today", help="the date to count from, as YYYY-MM-DD (default: today)")
     sub.add_parser("schemas", help="regenerate docs/schemas/*.schema.json and .vscode/settings.json from the model")
     permalinks = sub.add_parser("permalinks", help="compare a built site's addresses with the published list")
     permalinks.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site)")
@@ -349,6 +397,7 @@ COMMANDS = {
     "new": cmd_new,
     "rename": cmd_rename,
     "excerpts": cmd_excerpts,
+    "stale": cmd_stale,
     "schemas": cmd_schemas,
     "permalinks": cmd_permalinks,
     "handouts": cmd_handouts,

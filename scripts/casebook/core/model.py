@@ -289,6 +289,9 @@ class Fact(Record):
     laws: list[Id] = []
     terms: list[Id] = []
     note: Text | None = None
+    # a statement about the present (custody, trial, a status) holds as of this date: no later than
+    # the newest source it cites, and shown as "as of <date>, the latest source found"
+    as_of: PartialDate | None = None
 
 
 class Quote(Record):
@@ -691,7 +694,11 @@ class Case(Record):
     company: Id | None = None  # the company whose own account the allegations page sets beside the charges
     summary: Text
     status: Text
+    # the date of the newest source the status rests on: the status holds as of then, not as of today
     as_of: FullDate
+    # when this site last looked for anything newer, and what it did not (or could not) check
+    checked: FullDate | None = None
+    not_checked: Text | None = None
     key_facts: list[Id] = []
 
 

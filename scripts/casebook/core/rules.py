@@ -16,16 +16,29 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from casebook.core import files, hosts, wording
+from casebook.core import files, hosts, present, shortcodes, support, wording
 from casebook.core.book import Casebook
 from casebook.core.errors import Diagnostic
-from casebook.core.model import Citation, Event, Fact, Law, Lesson, Quote, Snapshot, Source, Term
+from casebook.core.model import (
+    Case,
+    Citation,
+    Event,
+    Fact,
+    Law,
+    Lesson,
+    Organisation,
+    Person,
+    Quote,
+    Snapshot,
+    Source,
+    Term,
+)
 from casebook.core.text import plain, quote_segments
 from casebook.core.textnorm import normalise_text
 
@@ -731,3 +744,207 @@ def claims_are_worded_as_the_record_allows(ctx: Context) -> Iterator[Diagnostic]
             for line, sentence in wording.claims(text):
                 where = f" (line {line} of the text)" if line > 1 else ""
                 yield ctx.diag(record.id, path, wording.problem(sentence) + where, wording.FIX)
+
+
+# ---------------------------------------------------------------- support
+
+
+def _names(ctx: Context, ids: Iterable[str]) -> list[str]:
+    """The names and aliases of the records ``ids`` (people, organisations, laws, terms, topics)."""
+    names: list[str] = []
+    for record_id in ids:
+        record = ctx.book.records.get(ctx.book.current_id(record_id))
+        if record is None:
+            continue
+        for field in ("name", "title", "short_title", "citation", "term"):
+            value = getattr(record, field, None)
+            if isinstance(value, str):
+                names.append(value)
+        names.extend(getattr(record, "aliases", []))
+        if isinstance(record, Person):  # "Acting US Attorney Seth DuCharme": a person's roles name them too
+            names.extend(role.title for role in record.roles)
+    return names
+
+
+def _dates(ctx: Context, source_ids: Iterable[str]) -> list[str]:
+    """The publication dates of sources: a dated source supports its own date."""
+    return [ctx.sources[i].published for i in source_ids if i in ctx.sources]
+
+
+def _cited_texts(ctx: Context, citation: Citation) -> list[str]:
+    """What a citation shows a reader: its excerpt, or (with none) the source's stored excerpts; the
+    source's title and publisher name it too."""
+    source = ctx.sources.get(citation.source)
+    if source is None:
+        return []
+    texts = [citation.excerpt] if citation.excerpt else [*source.excerpts]
+    return [*texts, source.title, source.publisher]
+
+
+def _source_texts(ctx: Context, source_ids: Iterable[str]) -> list[str]:
+    texts: list[str] = []
+    for source_id in source_ids:
+        source = ctx.sources.get(source_id)
+        if source is not None:
+            texts.extend([*source.excerpts, source.title, source.publisher])
+    return texts
+
+
+def _fact_haystack(ctx: Context, fact: Fact) -> support.Haystack:
+    texts = [text for citation in fact.sources for text in _cited_texts(ctx, citation)]
+    linked = [*fact.people, *fact.organisations, *fact.attributed_to, *fact.laws, *fact.terms, *fact.topics]
+    return support.Haystack(texts, _names(ctx, linked), _dates(ctx, (c.source for c in fact.sources)))
+
+
+def _unsupported(
+    ctx: Context, record_id: str, path: tuple[str | int, ...], text: str, haystack: support.Haystack
+) -> Iterator[Diagnostic]:
+    for detail in support.unsupported(text, haystack):
+        where = f" (line {detail.line} of the text)" if detail.line > 1 else ""
+        yield ctx.diag(record_id, path, support.problem(str(path[-1]), detail) + where, support.FIX)
+
+
+@rule
+def fact_details_are_in_their_excerpts(ctx: Context) -> Iterator[Diagnostic]:
+    """Every number, date, month, name and quoted phrase of a fact's statement is in one of its cited
+    excerpts, or is the name or alias of a record the fact links (``core.support``)."""
+    for fact in ctx.book.of_kind(Fact):
+        haystack = _fact_haystack(ctx, fact)
+        yield from _unsupported(ctx, fact.id, ("statement",), fact.statement, haystack)
+        # the date a fact is shown under ("Reported, 9 November 2020") is a detail like any other; a
+        # date after every cited source is facts_not_dated_after_their_sources' to report
+        published = _dates(ctx, (c.source for c in fact.sources))
+        if published and not any(_date_le(fact.date, date) for date in published):
+            continue
+        for detail in support.unsupported(support.spoken_date(fact.date), haystack):
+            yield ctx.diag(
+                fact.id,
+                ("date",),
+                f"the {support.date_part(detail)} '{detail.shown}' of {fact.date} is in no cited excerpt "
+                "and is not the date of a cited source",
+                "cite a source dated that day or whose excerpt gives the date, or give the date only as precisely "
+                "as the sources do",
+            )
+
+
+@rule
+def quote_contexts_are_in_their_sources(ctx: Context) -> Iterator[Diagnostic]:
+    """The details of a quote's context are in the quote itself, its source's excerpts, or the facts
+    it links, or name its speaker."""
+    for quote, source in ctx.quotes():
+        texts = [quote.text, *_source_texts(ctx, [source.id, *source.read_via])]
+        names = _names(ctx, [quote.speaker])
+        dates = [quote.said, *_dates(ctx, [source.id])]
+        for fact_id in quote.facts:
+            fact = ctx.book.records.get(ctx.book.current_id(fact_id))
+            if isinstance(fact, Fact):
+                texts += [t for c in fact.sources for t in _cited_texts(ctx, c)]
+                dates += _dates(ctx, (c.source for c in fact.sources))
+        haystack = support.Haystack(texts, names, dates)
+        yield from _unsupported(ctx, quote.id, ("context",), quote.context, haystack)
+
+
+@rule
+def event_summaries_are_in_their_facts(ctx: Context) -> Iterator[Diagnostic]:
+    """The details of a timeline event's title and summary are in the excerpts its facts cite, or
+    name a record those facts link."""
+    for event in ctx.book.of_kind(Event):
+        texts: list[str] = []
+        names: list[str] = []
+        dates: list[str] = []
+        for fact_id in event.facts:
+            fact = ctx.book.records.get(ctx.book.current_id(fact_id))
+            if isinstance(fact, Fact):
+                texts += [t for c in fact.sources for t in _cited_texts(ctx, c)]
+                names += _names(ctx, [*fact.people, *fact.organisations, *fact.attributed_to, *fact.laws])
+                dates += _dates(ctx, (c.source for c in fact.sources))
+        haystack = support.Haystack(texts, names, dates)
+        yield from _unsupported(ctx, event.id, ("title",), event.title, haystack)
+        yield from _unsupported(ctx, event.id, ("summary",), event.summary, haystack)
+
+
+@rule
+def people_and_organisations_are_described_by_their_sources(ctx: Context) -> Iterator[Diagnostic]:
+    """The details of a person's or an organisation's summary and role lines are in the excerpts of
+    the sources it lists, or name it, its organisations or its parent."""
+    records: list[Person | Organisation] = [*ctx.book.of_kind(Person), *ctx.book.of_kind(Organisation)]
+    for record in records:
+        linked = [record.id]
+        if isinstance(record, Person):
+            linked += [role.organisation for role in record.roles if role.organisation]
+        elif record.parent:
+            linked.append(record.parent)
+        haystack = support.Haystack(
+            _source_texts(ctx, record.sources), _names(ctx, linked), _dates(ctx, record.sources)
+        )
+        yield from _unsupported(ctx, record.id, ("summary",), record.summary, haystack)
+        if isinstance(record, Person):
+            for index, role in enumerate(record.roles):
+                yield from _unsupported(ctx, record.id, ("roles", index, "title"), role.title, haystack)
+
+
+# ---------------------------------------------------------------- the present
+
+
+def site_texts(record: object) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(path, text) of every text of a record written in this site's words (not quotes, excerpts,
+    sources' titles, misconceptions' claims or quoted provisions)."""
+    data = record.model_dump(exclude_defaults=True)  # type: ignore[attr-defined]
+    kind = record.kind  # type: ignore[attr-defined]
+    for path, text in _sentences(data):
+        if (kind, path[0]) in _NOT_THE_SITES_WORDS or path[-1] == "excerpt":
+            continue
+        if path[0] == "provisions" and data["provisions"][path[1]].get("form") == "quote":
+            continue
+        yield path, text
+
+
+@rule
+def present_status_is_dated(ctx: Context) -> Iterator[Diagnostic]:
+    """A sentence stating a present status (at large, not tried, pending, in force) says when it held,
+    unless it is the statement of a fact whose ``as_of`` says so (``core.present``)."""
+    for record in ctx.book.records.values():
+        for path, text in site_texts(record):
+            if isinstance(record, Fact) and record.as_of and path == ("statement",):
+                continue
+            for line, sentence in present.undated(text):
+                where = f" (line {line} of the text)" if line > 1 else ""
+                yield ctx.diag(record.id, path, present.problem(sentence) + where, present.FIX)
+
+
+def _newest(ctx: Context, source_ids: Iterable[str]) -> str | None:
+    dates = _dates(ctx, source_ids)
+    return max(dates) if dates else None
+
+
+@rule
+def as_of_not_after_its_sources(ctx: Context) -> Iterator[Diagnostic]:
+    """A fact's ``as_of`` is no later than the newest source it cites, and the case status's
+    ``as_of`` no later than the newest source of the facts its status cites: a status holds as of
+    the latest source found, not as of the day someone last looked."""
+    for fact in ctx.book.of_kind(Fact):
+        newest = _newest(ctx, (c.source for c in fact.sources))
+        if fact.as_of and newest and not _date_le(fact.as_of, newest):
+            yield ctx.diag(
+                fact.id,
+                ("as_of",),
+                f"as_of {fact.as_of} is later than the newest source it cites ({newest})",
+                f"set as_of to {newest}, or cite a newer source that says the same",
+            )
+    for case in ctx.book.of_kind(Case):
+        cited: list[str] = []
+        for code in shortcodes.find(case.status):
+            record = ctx.book.records.get(ctx.book.current_id(code.id))
+            if isinstance(record, Fact):
+                cited += [c.source for c in record.sources]
+            elif isinstance(record, Source):
+                cited.append(record.id)
+        newest = _newest(ctx, cited)
+        if newest and not _date_le(case.as_of, newest):
+            yield ctx.diag(
+                case.id,
+                ("as_of",),
+                f"as_of {case.as_of} is later than the newest source the status cites ({newest})",
+                f"set as_of to {newest} (the status holds as of its latest source); record when you last looked "
+                "for newer sources in checked",
+            )

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from casebook.core import files, locate, pages, rules, shortcodes, teaching, wording
+from casebook.core import files, locate, pages, present, prose, rules, shortcodes, teaching, wording
 from casebook.core.book import Casebook, Origin
 from casebook.core.errors import ContentError, Diagnostic, dotted
 from casebook.core.load import LAYOUT, MAX_FILE_BYTES, RawRecord, load_content
@@ -402,6 +402,11 @@ def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
             problems.append(Diagnostic(display, PAGE, found.message, found.fix, found.line, 1))
         for line, sentence in wording.claims(text):
             problems.append(Diagnostic(display, PAGE, wording.problem(sentence), wording.FIX, line, 1))
+        for line, sentence in present.undated(text):
+            problems.append(Diagnostic(display, PAGE, present.problem(sentence), present.FIX, line, 1))
+        if prose.checks_prose(rel):
+            for block in prose.uncited(text):
+                problems.append(Diagnostic(display, PAGE, block.problem(), prose.FIX, block.line, 1))
         for code in shortcodes.find(text):
             wrong = check_shortcode(book, code)
             said = wrong or shortcode_warning(book, code)

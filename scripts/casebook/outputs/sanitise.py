@@ -111,3 +111,14 @@ SEPARATOR = '</sup><sup class="cb-sep" aria-hidden="true">,</sup>'
 def citation_separators(html: str) -> str:
     """``html`` (cleaned) with a comma between footnote numbers that nothing but spaces separates."""
     return _ADJACENT_CITATIONS.sub(SEPARATOR, html) if '<sup id="fnref' in html else html
+
+
+# This site's own reasoning sits in admonitions of type "analysis" (core.prose): a landmark-free note
+# that a screen reader announces by its name, so a listener knows where the site's voice begins.
+_ANALYSIS = '<div class="admonition analysis">'
+ANALYSIS_NOTE = '<div class="admonition analysis" role="note" aria-label="This site\'s analysis">'
+
+
+def analysis_notes(html: str) -> str:
+    """``html`` (cleaned) with each analysis block named for assistive technology."""
+    return html.replace(_ANALYSIS, ANALYSIS_NOTE) if _ANALYSIS in html else html

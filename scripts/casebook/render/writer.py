@@ -16,12 +16,17 @@ from collections.abc import Mapping
 
 from markupsafe import Markup
 
-from casebook.core import markup, shortcodes
+from casebook.core import markup, prose, shortcodes
 from casebook.core.book import Casebook
 from casebook.core.model import Citation, Fact, Lesson, Misconception, Quote, Source
 from casebook.core.text import human_date, plain
 from casebook.core.urls import page_of, relative, with_anchor
 from casebook.render.labels import STATUS_LABELS
+
+
+def as_of_label(as_of: str) -> str:
+    """How a dated status is shown: 'As of April 2023, the latest source found.'"""
+    return f"As of {human_date(as_of)}, the latest source found."
 
 
 class PageWriter:
@@ -154,6 +159,14 @@ class PageWriter:
 
         return Markup(markup.to_markdown(text, self._shortcode, inline=inline))
 
+    def analysis(self, text: str) -> Markup:
+        """Record text that is this site's reasoning (a law's relevance, how the site words a
+        disagreement), as an analysis block (``core.prose``): titled and announced as this site's
+        analysis, set apart from what the sources say."""
+        body = markup.to_markdown(text, self._shortcode)
+        indented = "\n".join(f"    {line}" if line.strip() else "" for line in body.split("\n"))
+        return Markup(f'!!! {prose.ANALYSIS_TYPE} "{prose.ANALYSIS_TITLE}"\n\n{indented}\n')
+
     def _shortcode(self, code: shortcodes.Shortcode) -> str:
         """A [[kind:id]]: facts, quotes and sources as footnotes, other records (and any with text) as
         links. A former id names the renamed record (validation warned about it)."""
@@ -257,6 +270,8 @@ class PageWriter:
             f"{self.md(fact.statement)}{cites}",
             "",
         ]
+        if fact.as_of:  # a statement about the present holds as of its newest source, not today
+            lines += [f'<span class="cb-as-of">{markup.literal(as_of_label(fact.as_of))}</span>', ""]
         if fact.note:
             lines += [f"*Note:* {self.md(fact.note)}", ""]
         lines.append(f'<span class="cb-edit">{self.edit(fact.id)}</span>' if self.edit_url else "")
