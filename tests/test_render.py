@@ -243,5 +243,10 @@ def test_versions_are_worded_from_the_record() -> None:
     assert versions.in_force(law) == "Text as revised in 2023, in force from 1 July 2023"
     assert versions.dates(law, old) == "adopted 1 November 2014"
     assert versions.checked(law) == "Versions checked 23 August 2025"
+    assert versions.marker(law) == "in force as of August 2025"
+    assert versions.heading(law) == "Version in force"
+    assert versions.marker(Law.model_validate({**base, "versions": [{"id": "a", "label": "A"}]})) == (
+        "the latest version recorded here"
+    )
     assert versions.checked(Law.model_validate(base)) == "Versions not checked against a dated source"
     assert versions.in_force(Law.model_validate(base)) == ""

@@ -12,12 +12,17 @@ def label(version: LawVersion) -> str:
     return version.label[:1].upper() + version.label[1:]
 
 
+# how a version's ``adopted`` date reads, by the kind of instrument (otherwise "adopted")
+MADE = {"case-law": "delivered", "executive-order": "signed", "treaty": "signed"}
+GUIDES = ("framework", "standard", "guidance")  # a version of these is "current", not "in force"
+
+
 def dates(law: Law, version: LawVersion) -> str:
     """'adopted 26 April 2023; in force from 1 July 2023', as much as the record gives (a judgment is
-    'delivered')."""
+    'delivered', an order or a treaty 'signed')."""
     parts = []
     if version.adopted:
-        parts.append(f"{'delivered' if law.type == 'case-law' else 'adopted'} {human_date(version.adopted)}")
+        parts.append(f"{MADE.get(law.type, 'adopted')} {human_date(version.adopted)}")
     if version.in_force:
         parts.append(f"in force from {human_date(version.in_force)}")
     return "; ".join(parts)
@@ -50,6 +55,26 @@ def in_force(law: Law) -> str:
     if current.adopted:  # signed, enacted, published: the label says which
         return f"{name} ({human_date(current.adopted)})"
     return name
+
+
+def marker(law: Law) -> str:
+    """What the list of versions says beside the current one: in force as of the check, or only the
+    latest one recorded (a statement about the present needs its date). A judgment says nothing."""
+    if law.type == "case-law":
+        return ""
+    if law.versions_checked:
+        state = "current" if law.type in GUIDES else "in force"
+        return f"{state} as of {human_date(law.versions_checked[:7])}"
+    return "the latest version recorded here"
+
+
+def heading(law: Law) -> str:
+    """The header column of a law's page that shows the current version."""
+    if law.type == "case-law":
+        return "Version"
+    if not law.versions_checked:
+        return "Latest version recorded"
+    return "Current version" if law.type in GUIDES else "Version in force"
 
 
 def checked(law: Law) -> str:
