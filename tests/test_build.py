@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -325,3 +326,27 @@ def test_a_comma_separates_side_by_side_citations_and_only_those(real_site: Path
     assert separated == checked > 50  # every comma sits between two numbers
     css = (ROOT / "scripts" / "casebook" / "theme" / "assets" / "casebook.css").read_text(encoding="utf-8")
     assert 'sup[id^="fnref"] + sup' not in css
+
+
+def _text(html: str) -> str:
+    """A page's words, tags removed and white space collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_law_pages_and_the_laws_index_show_which_version_is_in_force(real_site: Path) -> None:
+    """The Counter-Espionage Law's 2014 text shows as superseded by the 2023 revision, beside its provisions
+    too; the index shows the version in force and when that was checked (the record's date, not the build's)."""
+    page = _text((real_site / "laws/prc-counter-espionage-law/index.html").read_text(encoding="utf-8"))
+    assert "Version in force People's Republic of China" in page  # the header's column, then its row:
+    assert "1 November 2014 2023 revised text, in force from 1 July 2023" in page
+    assert "Versions checked 23 August 2025." in page
+    assert "2014 text , superseded on 1 July 2023 by the 2023 revised text: adopted 1 November 2014" in page
+    assert "Version: 2014 text, superseded on 1 July 2023 by the 2023 revised text." in page
+    assert "Version: 2023 revised text." in page
+    cyber = _text((real_site / "laws/prc-cybersecurity-law/index.html").read_text(encoding="utf-8"))
+    renumbered = "Version: 2016 text, superseded on 1 January 2026 by the text as amended in 2025, where it is Art. 39"
+    assert renumbered in cyber
+    index = _text((real_site / "laws/index.html").read_text(encoding="utf-8"))
+    assert "2023 revised text, in force from 1 July 2023. Versions checked 23 August 2025." in index
+    assert "Text as amended in 2025, in force from 1 January 2026. Versions checked 28 October 2025." in index
+    assert "1 November 2014" not in index  # the superseded text's date is no longer shown as the law's

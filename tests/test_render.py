@@ -200,3 +200,53 @@ def test_unknown_citation_in_a_docs_page_names_file_and_line(content: Path, proj
 )
 def test_human_dates(value: str, expected: str) -> None:
     assert human_date(value) == expected
+
+
+def test_versions_are_worded_from_the_record() -> None:
+    """The law page's and the index's wording of versions: what replaced a version, and when."""
+    from casebook.core.model import Law
+    from casebook.render import versions
+
+    base = {
+        "id": "x-law",
+        "title": "X",
+        "jurisdiction": "prc",
+        "type": "statute",
+        "citation": "X",
+        "summary": "X.",
+        "relevance": "X.",
+        "sources": ["s"],
+    }
+    law = Law.model_validate(
+        {
+            **base,
+            "versions": [
+                {
+                    "id": "2014",
+                    "label": "2014 text",
+                    "adopted": "2014-11-01",
+                    "superseded": "2023-07-01",
+                    "superseded_by": "2023",
+                },
+                {"id": "2017", "label": "2017 text", "superseded_by": "2023"},
+                {"id": "2023", "label": "text as revised in 2023", "in_force": "2023-07-01"},
+            ],
+            "versions_checked": "2025-08-23",
+        }
+    )
+    old, undated, new = law.versions
+    assert versions.superseded(law, old) == "superseded on 1 July 2023 by the text as revised in 2023"
+    assert versions.superseded(law, undated) == (
+        "superseded by the text as revised in 2023 (the date is not recorded here)"
+    )
+    assert versions.superseded(law, new) == ""
+    assert versions.in_force(law) == "Text as revised in 2023, in force from 1 July 2023"
+    assert versions.dates(law, old) == "adopted 1 November 2014"
+    assert versions.checked(law) == "Versions checked 23 August 2025"
+    assert versions.marker(law) == "in force as of August 2025"
+    assert versions.heading(law) == "Version in force"
+    assert versions.marker(Law.model_validate({**base, "versions": [{"id": "a", "label": "A"}]})) == (
+        "the latest version recorded here"
+    )
+    assert versions.checked(Law.model_validate(base)) == "Versions not checked against a dated source"
+    assert versions.in_force(Law.model_validate(base)) == ""

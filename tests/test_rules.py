@@ -186,6 +186,22 @@ def _misquoted_law(content: Path) -> None:
     (content / "laws/test-law.yml").write_text(LAW.replace("Jin is not in U.S. custody.", "Jin is in custody."))
 
 
+VERSIONS = """versions:
+  - id: '2019'
+    label: 2019 text
+    sources: [doj-2020-12-18-release]
+"""
+
+
+def _versioned_law(content: Path, versions: str = VERSIONS, *, version: str | None = None, extra: str = "") -> None:
+    """The test law with ``versions`` (and ``extra`` top-level fields), its provision naming ``version``."""
+    (content / "laws").mkdir(exist_ok=True)
+    text = LAW.replace("provisions:\n", versions + extra + "provisions:\n")
+    if version is not None:
+        text = text.replace("    form: quote\n", f"    form: quote\n    version: '{version}'\n")
+    (content / "laws/test-law.yml").write_text(text, encoding="utf-8")
+
+
 def _bad_official_host(content: Path) -> None:
     with (content / "official-hosts.yml").open("a", encoding="utf-8") as hosts:
         hosts.write("- host: https://www.fbi.gov/\n  runs: government\n  reason: Federal Bureau of Investigation\n")
@@ -346,6 +362,25 @@ MUTATIONS = [
         id="quoted_provisions_are_verbatim",
     ),
     pytest.param(
+        lambda c: _versioned_law(c, VERSIONS.replace("    sources:", "    superseded_by: '2021'\n    sources:")),
+        "content/laws/test-law.yml:11:20: versions[0].superseded_by: version '2021' is not a version of this law "
+        "(its versions: '2019') (did you mean '2019'? use one of its version ids, or add the version under versions)",
+        id="law_versions_are_consistent",
+    ),
+    pytest.param(
+        lambda c: _versioned_law(c, version="2020"),
+        "content/laws/test-law.yml:16:14: provisions[0].version: version '2020' is not a version of this law (its "
+        "versions: '2019') (use one of its version ids, or add the version under versions)",
+        id="provisions_name_versions_of_their_law",
+    ),
+    pytest.param(
+        lambda c: _versioned_law(c, version="2019", extra="versions_checked: '2021-01-01'\n"),
+        "content/laws/test-law.yml:12:19: versions_checked: versions checked on 2021-01-01, after the newest source "
+        "of this law's versions ('doj-2020-12-18-release', published 2020-12-18) (set versions_checked to 2020-12-18 "
+        "or earlier, or cite a newer source that shows which version is in force)",
+        id="versions_checked_not_after_their_sources",
+    ),
+    pytest.param(
         lambda c: (
             _edit(c, "timeline.yml", 'date: "2020-12-18"', 'date: "2020-12-19"'),
             _edit(c, "timeline.yml", "facts: [complaint-unsealed, zoom-cooperating]", "facts: [complaint-unsealed]"),
@@ -498,3 +533,81 @@ def test_check_runs_the_rules_in_registry_order(content: Path) -> None:
     assert len(got) == 2
     assert got[0] == "a reported fact must say who reported it"  # reported_facts_are_attributed
     assert got[1].startswith("quote does not appear verbatim")  # quotes_are_verbatim, registered later
+
+
+# ---------------------------------------------------------------- versions of laws
+
+TWO_VERSIONS = """versions:
+  - id: '2014'
+    label: 2014 text
+    in_force: '2014-11-01'
+    superseded: '2023-07-01'
+    superseded_by: '2023'
+  - id: '2023'
+    label: 2023 revised text
+    in_force: '2023-07-01'
+    sources: [doj-2020-12-18-release]
+"""
+
+
+def test_a_versioned_law_is_valid_and_knows_its_version_in_force(content: Path) -> None:
+    _versioned_law(content, TWO_VERSIONS, version="2014", extra="versions_checked: '2020-12-18'\n")
+    law = build_case(content).get_as("test-law", rules.Law)
+    assert law.current_version is not None and law.current_version.id == "2023"
+    assert law.in_force == "2023-07-01"
+    assert [v.current for v in law.versions] == [False, True]
+    assert law.version("2014") is law.versions[0] and law.version("1993") is None
+
+
+def test_a_provision_naming_an_unknown_version_fails_with_its_line_and_the_valid_ids(content: Path) -> None:
+    _versioned_law(content, TWO_VERSIONS, version="2015")
+    assert (
+        "content/laws/test-law.yml:22:14: provisions[0].version: version '2015' is not a version of this law (its "
+        "versions: '2014', '2023') (did you mean '2014'? use one of its version ids, or add the version under versions)"
+    ) in _errors(content)
+
+
+def test_a_provision_of_a_law_without_versions_cannot_name_one(content: Path) -> None:
+    _versioned_law(content, "", version="2014")
+    assert (
+        "content/laws/test-law.yml:12:14: provisions[0].version: version '2014' is not a version of this law: it "
+        "lists no versions (add the version under versions (id, label, its dates and sources), or remove the version)"
+    ) in _errors(content)
+
+
+def test_versions_checked_may_not_be_later_than_the_newest_source(content: Path) -> None:
+    _versioned_law(content, TWO_VERSIONS, extra="versions_checked: '2020-12-18'\n")
+    assert build_case(content)
+    _versioned_law(content, TWO_VERSIONS, extra="versions_checked: '2020-12-19'\n")
+    assert "versions_checked: versions checked on 2020-12-19, after the newest source" in _errors(content)
+    unsourced = TWO_VERSIONS.replace("    sources: [doj-2020-12-18-release]\n", "")
+    _versioned_law(content, unsourced, extra="versions_checked: '2020-12-18'\n")
+    assert "versions_checked: versions_checked needs a source: no version of this law cites one" in _errors(content)
+
+
+def test_two_versions_in_force_and_a_self_successor_are_refused(content: Path) -> None:
+    _versioned_law(content, TWO_VERSIONS.replace("    superseded: '2023-07-01'\n    superseded_by: '2023'\n", ""))
+    assert (
+        "versions[1]: versions '2014' and '2023' are both in force: neither names the version that replaced it"
+    ) in _errors(content)
+    _versioned_law(content, TWO_VERSIONS.replace("superseded_by: '2023'", "superseded_by: '2014'"))
+    assert "versions[0].superseded_by: version '2014' cannot supersede itself" in _errors(content)
+    _versioned_law(content, TWO_VERSIONS.replace("superseded: '2023-07-01'", "superseded: '2013-07-01'"))
+    assert "versions[0].superseded: version '2014' is superseded on 2013-07-01, before it came into force" in _errors(
+        content
+    )
+
+
+def test_a_renumbered_provision_names_a_version_of_its_law(content: Path) -> None:
+    _versioned_law(content, TWO_VERSIONS, version="2014")
+    path = content / "laws/test-law.yml"
+    path.write_text(
+        path.read_text().replace("    source: doj", "    renumbered: {version: '2024', ref: Art. 39}\n    source: doj")
+    )
+    assert "provisions[0].renumbered.version: version '2024' is not a version of this law" in _errors(content)
+
+
+def test_a_law_written_with_the_old_date_fields_is_pointed_to_versions(content: Path) -> None:
+    (content / "laws").mkdir()
+    (content / "laws/test-law.yml").write_text(LAW.replace("provisions:", "in_force: '2014-11-01'\nprovisions:"))
+    assert "in_force: unknown field 'in_force' (did you mean 'versions'?" in _errors(content)

@@ -107,3 +107,11 @@ def test_lesson_json_ld_says_what_the_lesson_record_says(real_site: Path) -> Non
         assert block["timeRequired"] == f"PT{lesson.minutes}M", lesson.id
         assert block["educationalLevel"] == lesson.level and block["inLanguage"] == "en", lesson.id
         assert block["teaches"], lesson.id
+
+
+def test_legislation_json_ld_dates_the_version_in_force(real_site: Path) -> None:
+    """legislationDate is when the law was first adopted; legislationDateVersion is when the version in force
+    (the one the page describes) came into force, not the superseded text's date."""
+    html = (real_site / "laws/prc-counter-espionage-law/index.html").read_text(encoding="utf-8")
+    block = _blocks(html)[0]
+    assert (block["legislationDate"], block["legislationDateVersion"]) == ("2014-11-01", "2023-07-01")

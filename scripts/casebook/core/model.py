@@ -357,18 +357,54 @@ class Topic(Record):
     in_case: bool = True  # false for context that is not part of the criminal case
 
 
+class Renumbered(Strict):
+    """Where a provision of an older version sits in a later one (Art. 37 of the 2016 text is Art. 39 of
+    the text in force from 2026)."""
+
+    version: Id  # the id of the later version, one of the law's ``versions``
+    ref: Plain
+    source: Id | None = None  # the source that gives the new number
+
+
 class Provision(Strict):
     ref: Plain
     text: Text
     form: Literal["quote", "paraphrase"]
     translation: Plain | None = None  # whose translation a quoted non-English text is
-    version: Plain | None = None  # which version of the instrument the article number refers to
+    version: Id | None = None  # the id of the version of the law it is quoted from, one of the law's ``versions``
+    version_note: Plain | None = None  # what is not known about it, e.g. "number after the 2025 amendment not verified"
+    renumbered: Renumbered | None = None
     source: Id
 
 
 class Amendment(Strict):
+    """A dated change that made no version of its own here (an update, a reauthorisation); a revision
+    whose text a provision is quoted from, or that replaced the text in force, is a ``LawVersion``."""
+
     date: PartialDate
     summary: Text
+
+
+class LawVersion(Strict):
+    """One dated text of a law: the original, or a revision that replaced it.
+
+    A version no longer in force names the version that replaced it (``superseded_by``) and, when a
+    source gives it, the day it stopped applying (``superseded``); the version in force has neither.
+    The rules check the ids (``rules.law_versions_are_consistent``)."""
+
+    id: Id  # a short permanent id, quoted if it is a year: '2014'
+    label: Plain  # how the site names it: "2014 text", "2023 revised text"
+    adopted: PartialDate | None = None
+    in_force: PartialDate | None = None
+    superseded: PartialDate | None = None
+    superseded_by: Id | None = None
+    note: Text | None = None  # what this version changed
+    sources: list[Id] = []  # the sources for its dates and for which version is in force
+
+    @property
+    def current(self) -> bool:
+        """Whether this is the version in force (as of the law's ``versions_checked``)."""
+        return self.superseded is None and self.superseded_by is None
 
 
 Jurisdiction = Literal["prc", "us", "eu", "international", "other"]
@@ -389,6 +425,8 @@ class Law(Record):
     kind: ClassVar[str] = "law"
     references = {
         "provisions.*.source": ("source",),
+        "provisions.*.renumbered.source": ("source",),
+        "versions.*.sources.*": ("source",),
         "sources.*": ("source",),
         "topics.*": ("topic",),
         "related.*": ("law",),
@@ -399,8 +437,11 @@ class Law(Record):
     jurisdiction: Jurisdiction
     type: LawKind
     citation: Plain
-    adopted: PartialDate | None = None
-    in_force: PartialDate | None = None
+    # the dated texts of the law, oldest first; their dates replace the law's former adopted and in_force
+    versions: list[LawVersion] = []
+    # when the site last checked which version is in force: no later than the newest source of a version
+    # (``rules.versions_checked_not_after_their_sources``)
+    versions_checked: FullDate | None = None
     amendments: list[Amendment] = []
     summary: Text
     provisions: list[Provision] = []
@@ -408,6 +449,26 @@ class Law(Record):
     topics: list[Id] = []
     related: list[Id] = []
     sources: list[Id] = Field(min_length=1)
+
+    def version(self, version_id: str | None) -> LawVersion | None:
+        """The version with this id, or None."""
+        return next((v for v in self.versions if v.id == version_id), None) if version_id else None
+
+    @property
+    def current_version(self) -> LawVersion | None:
+        """The version in force: the last one that names no successor (None if every one does)."""
+        return next((v for v in reversed(self.versions) if v.current), None)
+
+    @property
+    def adopted(self) -> str | None:
+        """When the law was first adopted: the first version's date."""
+        return self.versions[0].adopted if self.versions else None
+
+    @property
+    def in_force(self) -> str | None:
+        """Since when the version in force applies."""
+        current = self.current_version
+        return current.in_force if current is not None else None
 
 
 ACTION_VERBS = frozenset(

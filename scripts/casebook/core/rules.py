@@ -13,6 +13,7 @@ docstring, decorate it with ``@rule``, and add a mutation that breaks it alone t
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import re
@@ -631,6 +632,115 @@ def quoted_provisions_are_verbatim(ctx: Context) -> Iterator[Diagnostic]:
                     source,
                     "copy it exactly into that source's excerpts, or mark it form: paraphrase",
                 )
+
+
+def _ids(law: Law) -> str:
+    return ", ".join(f"'{v.id}'" for v in law.versions)
+
+
+def _unknown_version(law: Law, version_id: str) -> tuple[str, str]:
+    """(problem, fix) for a version id that names none of ``law``'s versions."""
+    if not law.versions:
+        return (
+            f"version '{version_id}' is not a version of this law: it lists no versions",
+            "add the version under versions (id, label, its dates and sources), or remove the version",
+        )
+    close = difflib.get_close_matches(version_id, [v.id for v in law.versions], n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return (
+        f"version '{version_id}' is not a version of this law (its versions: {_ids(law)})",
+        f"{hint}use one of its version ids, or add the version under versions",
+    )
+
+
+@rule
+def law_versions_are_consistent(ctx: Context) -> Iterator[Diagnostic]:
+    """A law's versions have distinct ids; a superseded version names another version of the same law
+    as its successor (``superseded_by``) and stops applying no earlier than it came into force; only
+    one version, the one in force, names no successor and no date it was superseded."""
+    for law in ctx.book.of_kind(Law):
+        seen: set[str] = set()
+        current: list[str] = []
+        for index, version in enumerate(law.versions):
+            if version.id in seen:
+                yield ctx.diag(
+                    law.id,
+                    ("versions", index, "id"),
+                    f"version id '{version.id}' is used twice in this law",
+                    "give each version its own id",
+                )
+            seen.add(version.id)
+            successor = version.superseded_by
+            if successor is not None and (successor == version.id or law.version(successor) is None):
+                problem, fix = _unknown_version(law, successor)
+                if successor == version.id:
+                    problem = f"version '{version.id}' cannot supersede itself"
+                    fix = "name the version that replaced it"
+                yield ctx.diag(law.id, ("versions", index, "superseded_by"), problem, fix)
+            if version.superseded and version.in_force and not _date_le(version.in_force, version.superseded):
+                yield ctx.diag(
+                    law.id,
+                    ("versions", index, "superseded"),
+                    f"version '{version.id}' is superseded on {version.superseded}, before it came into force on "
+                    f"{version.in_force}",
+                    "check both dates against the sources",
+                )
+            if version.current:
+                current.append(version.id)
+                if len(current) > 1:
+                    yield ctx.diag(
+                        law.id,
+                        ("versions", index),
+                        f"versions '{current[0]}' and '{version.id}' are both in force: neither names the version "
+                        "that replaced it",
+                        "give the older one superseded_by: <the id of its successor> (and superseded: <date> if a "
+                        "source gives the day)",
+                    )
+
+
+@rule
+def provisions_name_versions_of_their_law(ctx: Context) -> Iterator[Diagnostic]:
+    """A provision's ``version`` (and the version its ``renumbered`` points to) is the id of one of its
+    law's ``versions``."""
+    for law in ctx.book.of_kind(Law):
+        for index, provision in enumerate(law.provisions):
+            named: list[tuple[tuple[str | int, ...], str]] = []
+            if provision.version is not None:
+                named.append((("provisions", index, "version"), provision.version))
+            if provision.renumbered is not None:
+                named.append((("provisions", index, "renumbered", "version"), provision.renumbered.version))
+            for path, version_id in named:
+                if law.version(version_id) is None:
+                    yield ctx.diag(law.id, path, *_unknown_version(law, version_id))
+
+
+@rule
+def versions_checked_not_after_their_sources(ctx: Context) -> Iterator[Diagnostic]:
+    """A law's ``versions_checked`` (when the site last checked which version is in force) is no later
+    than the newest source cited by one of its versions (compared at the coarser precision): the site
+    knows which version applies only as of its newest source."""
+    for law in ctx.book.of_kind(Law):
+        if law.versions_checked is None:
+            continue
+        cited = [ctx.sources[s] for v in law.versions for s in v.sources if s in ctx.sources]
+        if not cited:
+            yield ctx.diag(
+                law.id,
+                ("versions_checked",),
+                "versions_checked needs a source: no version of this law cites one",
+                "add the sources that show which version is in force to that version's sources",
+            )
+            continue
+        newest = max(cited, key=lambda s: s.published)
+        if not any(_date_le(law.versions_checked, s.published) for s in cited):
+            yield ctx.diag(
+                law.id,
+                ("versions_checked",),
+                f"versions checked on {law.versions_checked}, after the newest source of this law's versions "
+                f"('{newest.id}', published {newest.published})",
+                f"set versions_checked to {newest.published} or earlier, or cite a newer source that shows which "
+                "version is in force",
+            )
 
 
 # ---------------------------------------------------------------- events and lessons

@@ -113,6 +113,9 @@ _SYNONYMS = {
     "href": "url",
     "headline": "title",
     "quote": "excerpt",
+    # a law's dates belong to its versions now (each version's adopted and in_force)
+    "adopted": "versions",
+    "in_force": "versions",
 }
 
 

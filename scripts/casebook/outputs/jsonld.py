@@ -136,10 +136,11 @@ def legislation(book: Casebook, law: Law, url: str) -> JsonLd:
                 "legislationJurisdiction": law.jurisdiction.upper(),
             }
         )
-        if law.adopted:
+        if law.adopted:  # the first version's: when the law was made
             data["legislationDate"] = law.adopted
-        if law.in_force:
-            data["legislationDateVersion"] = law.in_force
+        current = law.current_version  # the page describes the version in force
+        if current is not None and current.in_force:
+            data["legislationDateVersion"] = current.in_force
     else:  # court rulings, frameworks, standards and guidance are not legislation
         data.update({"@type": "CreativeWork", "genre": law.type.replace("-", " "), "identifier": law.citation})
     return data

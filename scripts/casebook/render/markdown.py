@@ -19,6 +19,7 @@ from casebook.core.book import Casebook
 from casebook.core.markup import literal
 from casebook.core.model import THEMES
 from casebook.core.text import human_date, plain
+from casebook.render import versions
 from casebook.render.labels import JURISDICTION_LABELS, SOURCE_TYPE_LABELS, STATUS_LABELS
 from casebook.render.writer import PageWriter
 
@@ -72,6 +73,7 @@ def environment() -> jinja2.Environment:
         STATUS_LABELS=STATUS_LABELS,
         SOURCE_TYPE_LABELS=SOURCE_TYPE_LABELS,
         JURISDICTION_LABELS=JURISDICTION_LABELS,
+        versions=versions,
     )
     return env
 

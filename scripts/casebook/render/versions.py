@@ -1,0 +1,84 @@
+"""How a law page and the laws index word a law's versions: which is in force, and what replaced
+the others. Plain text: the templates print it through the literal-text encoder like any value."""
+
+from __future__ import annotations
+
+from casebook.core.model import Law, LawVersion
+from casebook.core.text import human_date
+
+
+def label(version: LawVersion) -> str:
+    """The version's label with a capital, to begin a line or a table cell ("Text as amended in 2025")."""
+    return version.label[:1].upper() + version.label[1:]
+
+
+# how a version's ``adopted`` date reads, by the kind of instrument (otherwise "adopted")
+MADE = {"case-law": "delivered", "executive-order": "signed", "treaty": "signed"}
+GUIDES = ("framework", "standard", "guidance")  # a version of these is "current", not "in force"
+
+
+def dates(law: Law, version: LawVersion) -> str:
+    """'adopted 26 April 2023; in force from 1 July 2023', as much as the record gives (a judgment is
+    'delivered', an order or a treaty 'signed')."""
+    parts = []
+    if version.adopted:
+        parts.append(f"{MADE.get(law.type, 'adopted')} {human_date(version.adopted)}")
+    if version.in_force:
+        parts.append(f"in force from {human_date(version.in_force)}")
+    return "; ".join(parts)
+
+
+def superseded(law: Law, version: LawVersion) -> str:
+    """'superseded on 1 July 2023 by the 2023 revised text', or '' for the version in force."""
+    if version.current:
+        return ""
+    when = f" on {human_date(version.superseded)}" if version.superseded else ""
+    successor = law.version(version.superseded_by)
+    if successor is None:  # repealed with no successor recorded
+        return f"superseded{when}"
+    unknown = "" if version.superseded else " (the date is not recorded here)"
+    return f"superseded{when} by the {successor.label}{unknown}"
+
+
+def in_force(law: Law) -> str:
+    """The version in force and since when, for the header of a law's page and the laws index."""
+    if not law.versions:
+        return ""
+    current = law.current_version
+    if current is None:
+        return "none: every version has been superseded"
+    name = label(current)
+    if law.type == "case-law":  # a judgment is not "in force"; its label names it and its date
+        return name
+    if current.in_force:
+        return f"{name}, in force from {human_date(current.in_force)}"
+    if current.adopted:  # signed, enacted, published: the label says which
+        return f"{name} ({human_date(current.adopted)})"
+    return name
+
+
+def marker(law: Law) -> str:
+    """What the list of versions says beside the current one: in force as of the check, or only the
+    latest one recorded (a statement about the present needs its date). A judgment says nothing."""
+    if law.type == "case-law":
+        return ""
+    if law.versions_checked:
+        state = "current" if law.type in GUIDES else "in force"
+        return f"{state} as of {human_date(law.versions_checked[:7])}"
+    return "the latest version recorded here"
+
+
+def heading(law: Law) -> str:
+    """The header column of a law's page that shows the current version."""
+    if law.type == "case-law":
+        return "Version"
+    if not law.versions_checked:
+        return "Latest version recorded"
+    return "Current version" if law.type in GUIDES else "Version in force"
+
+
+def checked(law: Law) -> str:
+    """'Versions checked 23 August 2025', from the record (never the build date)."""
+    if law.versions_checked:
+        return f"Versions checked {human_date(law.versions_checked)}"
+    return "Versions not checked against a dated source"
