@@ -124,7 +124,10 @@ def uncited(text: str) -> Iterator[Uncited]:
         if stripped.startswith("#"):
             yield from finish()
             continue
-        if stripped.startswith("|") or _ITEM.match(line):  # each table row and list item is a block
+        # each table row and list item is a block; a line that only looks like an item ("2000. Under…")
+        # inside a paragraph continues it, as in Python-Markdown, where a list needs a blank line before it
+        item = _ITEM.match(line) and (not block or _ITEM.match(block[0][1]))
+        if stripped.startswith("|") or item:
             yield from finish()
         block.append((number + 1, stripped))
     yield from finish()

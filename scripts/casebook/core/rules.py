@@ -1017,6 +1017,8 @@ def present_status_is_dated(ctx: Context) -> Iterator[Diagnostic]:
         for path, text in site_texts(record):
             if isinstance(record, Fact) and record.as_of and path == ("statement",):
                 continue
+            if isinstance(record, Term) and path == ("definition",):
+                continue  # a definition says what a word means ("someone not in custody is at large"), not a status
             for line, sentence in present.undated(text):
                 where = f" (line {line} of the text)" if line > 1 else ""
                 yield ctx.diag(record.id, path, present.problem(sentence) + where, present.FIX)
