@@ -479,6 +479,20 @@ MUTATIONS = [
         "looked for newer sources in checked)",
         id="as_of_not_after_its_sources",
     ),
+    pytest.param(
+        lambda c: _edit(
+            c,
+            "case.yml",
+            "employee of a US video-conferencing company [[fact:complaint-unsealed]].",
+            # two blank lines: a folded (>-) text keeps one of them, which ends the paragraph
+            "employee of a US video-conferencing company [[fact:complaint-unsealed]].\n\n\n  He was the company's "
+            "liaison to the police of his country, prosecutors say.",
+        ),
+        "content/case.yml:7:10: summary: this paragraph cites nothing ('He was the company's liaison to the police…') "
+        "(line 3 of the text) (cite the record or source each paragraph rests on with [[fact:id]], "
+        "[[law:id]] or [[source:id]])",
+        id="unsourced_texts_cite_each_paragraph",
+    ),
 ]
 
 

@@ -43,8 +43,9 @@ class Uncited:
     line: int  # 1-based, in the page
     start: str  # the block's first words, to find it by
 
-    def problem(self) -> str:
-        return f"this paragraph cites nothing and is not marked as analysis ('{self.start}')"
+    def problem(self, *, analysis_allowed: bool = True) -> str:
+        marked = " and is not marked as analysis" if analysis_allowed else ""
+        return f"this paragraph cites nothing{marked} ('{self.start}')"
 
 
 FIX = (
@@ -144,3 +145,18 @@ def _check(block: list[tuple[int, str]]) -> Uncited | None:
         return None
     start = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
     return Uncited(block[0][0], start)
+
+
+RECORD_FIX = "cite the record or source each paragraph rests on with [[fact:id]], [[law:id]] or [[source:id]]"
+
+
+def uncited_paragraphs(text: str) -> Iterator[Uncited]:
+    """Each paragraph of a record's text (blank-line separated) that makes a statement and cites nothing;
+    the line is 1-based within the text."""
+    line = 1
+    for paragraph in re.split(r"(\n[ \t]*\n)", text):
+        if paragraph.strip() and not paragraph.startswith("\n"):
+            found = _check([(line, " ".join(paragraph.split()))])
+            if found is not None:
+                yield found
+        line += paragraph.count("\n")

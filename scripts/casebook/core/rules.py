@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from casebook.core import files, hosts, present, shortcodes, support, wording
+from casebook.core import files, hosts, present, prose, shortcodes, support, wording
 from casebook.core.book import Casebook
 from casebook.core.errors import Diagnostic
 from casebook.core.model import (
@@ -1060,3 +1060,28 @@ def as_of_not_after_its_sources(ctx: Context) -> Iterator[Diagnostic]:
                 f"set as_of to {newest} (the status holds as of its latest source); record when you last looked "
                 "for newer sources in checked",
             )
+
+
+# Record texts that state things and have no sources of their own: each paragraph cites a record or
+# source inline. Every other text of a record is cited by the record itself (a fact's sources, a
+# person's sources, an event's facts, a law's sources and provisions' sources), is shown as this
+# site's analysis (a law's relevance, a disagreement's handling), or is a lesson's teaching voice:
+# instructions, questions, rubrics and notes, whose statements about the case the teaching rules,
+# the wording rule and the present-status rule check (core.teaching, core.wording, core.present).
+# A topic's summary says what a section of the site covers ("What the complaint charged"), not what
+# happened, and is not held to this.
+UNSOURCED_TEXTS = {("case", "summary"), ("case", "status"), ("case", "not_checked")}
+
+
+@rule
+def unsourced_texts_cite_each_paragraph(ctx: Context) -> Iterator[Diagnostic]:
+    """Each paragraph of the case's summary and status cites at least one record or source with a
+    [[kind:id]] (``core.prose``): those texts have no sources of their own."""
+    for record in ctx.book.records.values():
+        for field in ("summary", "status", "not_checked"):
+            text = getattr(record, field, None)
+            if (record.kind, field) not in UNSOURCED_TEXTS or not isinstance(text, str):
+                continue
+            for block in prose.uncited_paragraphs(text):
+                where = f" (line {block.line} of the text)" if block.line > 1 else ""
+                yield ctx.diag(record.id, (field,), block.problem(analysis_allowed=False) + where, prose.RECORD_FIX)
