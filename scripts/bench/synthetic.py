@@ -39,6 +39,11 @@ def _sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
+def _published(source: int) -> str:
+    """A source's date; each fact is dated by the month of the source it cites, as the support check asks."""
+    return f"2020-{1 + source % 12:02d}-15"
+
+
 def generate(out: Path, facts: int, seed: int = 7) -> None:
     """Write a complete content folder with ``facts`` fact files to ``out``."""
     rng = random.Random(seed)
@@ -58,7 +63,7 @@ def generate(out: Path, facts: int, seed: int = 7) -> None:
         body = "".join(f"  - {e}\n" for e in excerpts[sid])
         (out / "sources" / f"{sid}.yml").write_text(
             f"id: {sid}\ntitle: Synthetic source {s}\npublisher: Synthetic Publisher\ntype: press\n"
-            f'published: "2021-01-01"\nurl: https://example.org/s/{s}\n'
+            f'published: "{_published(s)}"\nurl: https://example.org/s/{s}\n'
             f"archive_url: https://web.archive.org/web/https://example.org/s/{s}\n"
             f'accessed: "2026-11-28"\nlicense: copyrighted\nexcerpts:\n{body}',
             encoding="utf-8",
@@ -79,13 +84,14 @@ def generate(out: Path, facts: int, seed: int = 7) -> None:
         (out / "facts" / f"{fid}.yml").write_text(
             f"id: {fid}\nstatement: >-\n  {_sentence(rng, 30)}\n  [[person:{rng.choice(people)}]] said so.\n"
             f"status: reported\nattributed_to: [{rng.choice(people)}]\n"
-            f'date: "2020-{1 + f % 12:02d}"\ntopics: [{topics[f % 10]}]\n'
+            f'date: "{_published(f % n_sources)[:7]}"\ntopics: [{topics[f % 10]}]\n'
             f"people: [{rng.choice(people)}]\nsources:\n  - source: {sid}\n    locator: paragraph {f % 9 + 1}\n"
             f"    excerpt: {excerpt}\nnote: {_sentence(rng, 8)}\n",
             encoding="utf-8",
         )
     events = "".join(
-        f'- id: event-{i:05d}\n  date: "2020-{1 + i % 12:02d}"\n  title: Event {i}\n  summary: {_sentence(rng, 10)}\n'
+        f'- id: event-{i:05d}\n  date: "{_published(i % n_sources)[:7]}"\n  title: {_sentence(rng, 4)}\n'
+        f"  summary: {_sentence(rng, 10)}\n"
         f"  facts: [{fact_ids[i]}]\n"
         for i in range(0, facts, 10)
     )

@@ -18,7 +18,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,6 +36,7 @@ from casebook.core.model import (
     Organisation,
     Person,
     Quote,
+    Record,
     Snapshot,
     Source,
     Term,
@@ -247,6 +248,17 @@ class Context:
     sources: dict[str, Source]
     texts: dict[str, list[str]]
     hosts: hosts.OfficialHosts
+    # the names and aliases of records, looked up once each (the support rules ask for them per fact)
+    names_of: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    # each record's texts in the site's own words, read once for the wording and present-status rules
+    texts_of: dict[str, list[tuple[tuple[str | int, ...], str]]] = field(default_factory=dict, compare=False)
+
+    def site_texts(self, record: Record) -> list[tuple[tuple[str | int, ...], str]]:
+        """``site_texts(record)``, computed once per record."""
+        found = self.texts_of.get(record.id)
+        if found is None:
+            found = self.texts_of[record.id] = list(site_texts(record))
+        return found
 
     @classmethod
     def of(cls, book: Casebook) -> Context:
@@ -845,12 +857,7 @@ def claims_are_worded_as_the_record_allows(ctx: Context) -> Iterator[Diagnostic]
     """No record says, in its own words and without attribution, that Jin was arrested, indicted,
     convicted or extradited, or that Zoom was charged (``core.wording``): he was charged by complaint."""
     for record in ctx.book.records.values():
-        data = record.model_dump(exclude_defaults=True)
-        for path, text in _sentences(data):
-            if (record.kind, path[0]) in _NOT_THE_SITES_WORDS or path[-1] == "excerpt":
-                continue
-            if path[0] == "provisions" and data["provisions"][path[1]].get("form") == "quote":
-                continue
+        for path, text in ctx.site_texts(record):
             for line, sentence in wording.claims(text):
                 where = f" (line {line} of the text)" if line > 1 else ""
                 yield ctx.diag(record.id, path, wording.problem(sentence) + where, wording.FIX)
@@ -863,17 +870,26 @@ def _names(ctx: Context, ids: Iterable[str]) -> list[str]:
     """The names and aliases of the records ``ids`` (people, organisations, laws, terms, topics)."""
     names: list[str] = []
     for record_id in ids:
-        record = ctx.book.records.get(ctx.book.current_id(record_id))
-        if record is None:
-            continue
-        for field in ("name", "title", "short_title", "citation", "term"):
-            value = getattr(record, field, None)
-            if isinstance(value, str):
-                names.append(value)
-        names.extend(getattr(record, "aliases", []))
-        if isinstance(record, Person):  # "Acting US Attorney Seth DuCharme": a person's roles name them too
-            names.extend(role.title for role in record.roles)
+        known = ctx.names_of.get(record_id)
+        if known is None:
+            known = ctx.names_of[record_id] = _names_of(ctx, record_id)
+        names.extend(known)
     return names
+
+
+def _names_of(ctx: Context, record_id: str) -> tuple[str, ...]:
+    record = ctx.book.records.get(ctx.book.current_id(record_id))
+    if record is None:
+        return ()
+    names = [
+        v
+        for f in ("name", "title", "short_title", "citation", "term")
+        if isinstance(v := getattr(record, f, None), str)
+    ]
+    names.extend(getattr(record, "aliases", []))
+    if isinstance(record, Person):  # "Acting US Attorney Seth DuCharme": a person's roles name them too
+        names.extend(role.title for role in record.roles)
+    return tuple(names)
 
 
 def _dates(ctx: Context, source_ids: Iterable[str]) -> list[str]:
@@ -926,6 +942,8 @@ def fact_details_are_in_their_excerpts(ctx: Context) -> Iterator[Diagnostic]:
         published = _dates(ctx, (c.source for c in fact.sources))
         if published and not any(_date_le(fact.date, date) for date in published):
             continue
+        if support.is_a_source_date(fact.date, published):
+            continue  # the usual case, settled without reading the excerpts
         for detail in support.unsupported(support.spoken_date(fact.date), haystack):
             yield ctx.diag(
                 fact.id,
@@ -1014,7 +1032,7 @@ def present_status_is_dated(ctx: Context) -> Iterator[Diagnostic]:
     """A sentence stating a present status (at large, not tried, pending, in force) says when it held,
     unless it is the statement of a fact whose ``as_of`` says so (``core.present``)."""
     for record in ctx.book.records.values():
-        for path, text in site_texts(record):
+        for path, text in ctx.site_texts(record):
             if isinstance(record, Fact) and record.as_of and path == ("statement",):
                 continue
             if isinstance(record, Term) and path == ("definition",):
@@ -1078,10 +1096,10 @@ def unsourced_texts_cite_each_paragraph(ctx: Context) -> Iterator[Diagnostic]:
     """Each paragraph of the case's summary and status cites at least one record or source with a
     [[kind:id]] (``core.prose``): those texts have no sources of their own."""
     for record in ctx.book.records.values():
-        for field in ("summary", "status", "not_checked"):
-            text = getattr(record, field, None)
-            if (record.kind, field) not in UNSOURCED_TEXTS or not isinstance(text, str):
+        for name in ("summary", "status", "not_checked"):
+            text = getattr(record, name, None)
+            if (record.kind, name) not in UNSOURCED_TEXTS or not isinstance(text, str):
                 continue
             for block in prose.uncited_paragraphs(text):
                 where = f" (line {block.line} of the text)" if block.line > 1 else ""
-                yield ctx.diag(record.id, (field,), block.problem(analysis_allowed=False) + where, prose.RECORD_FIX)
+                yield ctx.diag(record.id, (name,), block.problem(analysis_allowed=False) + where, prose.RECORD_FIX)

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from casebook.core.textnorm import normalise_text
 
@@ -130,10 +131,23 @@ _JOINERS = frozenset({"of", "for", "and", "the", "de", "van", "von", "on", "in"}
 
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?!\w)|(?<![\w.])\d+(?=st|nd|rd|th)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*[A-Za-z]|[A-Za-z]")
+_CAPITAL_WORD = r"(?:[A-Z][A-Za-z'\u2019-]*[A-Za-z]|[A-Z])"
+# a run of capitalised words, which whitespace and the joiners of a name ("of", "the") may separate
+_NAME_RUN = re.compile(
+    rf"(?<![A-Za-z'\u2019-]){_CAPITAL_WORD}(?:\s+(?:(?:of|for|and|the|de|van|von|on|in)\s+)*{_CAPITAL_WORD})*"
+    r"(?![A-Za-z'\u2019-])"
+)
 _QUOTED = re.compile(r"\"([^\"]+)\"")  # curly quotes are folded to straight ones first (normalise_keep)
 # what is not the statement's own words: citations, footnotes, link targets, HTML tags, code
 _NOT_WORDS = re.compile(r"\[\[[^\[\]]*\]\]|\[\^[^\[\]\s]*\]:?|\]\([^()\s]*\)|<[^<>]*>|`[^`]*`")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+_COUNT_WORDS = (*MONTHS, *NUMBER_WORDS)
+_DIGIT = re.compile(r"\d")
+_COUNT_WORD = re.compile(
+    r"(?<![A-Za-z'\u2019-])(?:" + "|".join((*MONTHS, *NUMBER_WORDS)) + r")(?![A-Za-z'\u2019-])", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -183,46 +197,55 @@ def details(text: str) -> Iterator[Detail]:
         index = bisect.bisect_right(starts, at) - 1
         return index >= 0 and at < quoted_spans[index][1]
 
-    for match in _NUMBER.finditer(clean):
+    # each pattern runs only where the cheap test says it can match: these run on every statement
+    for match in _NUMBER.finditer(clean) if _DIGIT.search(clean) else ():
         if not inside_quote(match.start()):
             yield Detail("number", match.group(0).rstrip(","), line(match.start()))
 
-    words = [(m.group(0), m.start()) for m in _WORD.finditer(clean)]
+    # Names and the words for months and numbers, found by two patterns (not a loop over every word:
+    # this runs on every statement of every fact) and reported in the order of the text.
+    found: list[tuple[int, Detail]] = []
+    lower = clean.lower()
+    for match in _COUNT_WORD.finditer(clean) if any(word in lower for word in _COUNT_WORDS) else ():
+        word, at = match.group(0), match.start()
+        if inside_quote(at) or (word.lower() == "may" and not word[0].isupper()):  # "may", the verb
+            continue
+        kind = "month" if word.lower() in MONTHS else "number"
+        found.append((at, Detail(kind, word, line(at))))
+    for match in _NAME_RUN.finditer(clean):
+        if not inside_quote(match.start()):
+            for at, detail in _names_in(clean, match, line):
+                found.append((at, detail))
+    found.sort(key=lambda item: item[0])
+    for _, detail in found:
+        yield detail
+
+
+def _names_in(clean: str, match: re.Match[str], line: Callable[[int], int]) -> Iterator[tuple[int, Detail]]:
+    """The names in one run of capitalised words (joined by "of", "the"…): a month or a number word
+    splits it ("In December Zoom said"); a run's first word that begins a sentence is grammar."""
     run: list[tuple[str, int]] = []
-
-    def flush() -> Iterator[Detail]:
-        while run and run[-1][0].lower() in _JOINERS:
-            run.pop()
-        checked = [w for w, _ in run if w.lower() not in _JOINERS and _name_word(w)]
-        if run and checked and _starts_sentence(clean, run[0][1]) and checked[0] == run[0][0]:
-            checked.pop(0)  # capitalised by grammar ("Prosecutors", "Head of…"); the words after it still count
-        while run and run[0][0].lower() in _JOINERS:  # "The FBI" is shown as "FBI"
-            run.pop(0)
-        if checked:
-            yield Detail("name", " ".join(w for w, _ in run), line(run[0][1]), tuple(checked))
-        run.clear()
-
-    previous_end = 0
-    for word, at in words:
-        if run and clean[previous_end:at].strip():  # punctuation between two words ends a name
-            yield from flush()
-        previous_end = at + len(word)
-        if inside_quote(at):
-            yield from flush()
-            continue
-        lower = word.lower()
-        if lower in MONTHS or lower in NUMBER_WORDS:
-            yield from flush()
-            kind = "month" if lower in MONTHS else "number"
-            if kind == "month" and lower == "may" and not word[0].isupper():
-                continue  # the verb
-            yield Detail(kind, word, line(at))
-            continue
-        if word[0].isupper() or (run and lower in _JOINERS):
-            run.append((word, at))
+    base = match.start()
+    for part in _WORD.finditer(match.group(0)):
+        word, at = part.group(0), base + part.start()
+        if word.lower() in MONTHS or word.lower() in NUMBER_WORDS:
+            yield from _name(clean, run, line)
+            run = []
         else:
-            yield from flush()
-    yield from flush()
+            run.append((word, at))
+    yield from _name(clean, run, line)
+
+
+def _name(clean: str, run: list[tuple[str, int]], line: Callable[[int], int]) -> Iterator[tuple[int, Detail]]:
+    while run and run[-1][0].lower() in _JOINERS:
+        run.pop()
+    checked = [w for w, _ in run if w.lower() not in _JOINERS and _name_word(w)]
+    if run and checked and _starts_sentence(clean, run[0][1]) and checked[0] == run[0][0]:
+        checked.pop(0)  # capitalised by grammar ("Prosecutors", "Head of…"); the words after it still count
+    while run and run[0][0].lower() in _JOINERS:  # "The FBI" is shown as "FBI"
+        run.pop(0)
+    if checked:
+        yield run[0][1], Detail("name", " ".join(w for w, _ in run), line(run[0][1]), tuple(checked))
 
 
 def _starts_sentence(text: str, at: int) -> bool:
@@ -267,19 +290,57 @@ COUNTRY_FORMS = {
 seat of its government, its name in Chinese."""
 
 
+@dataclass(frozen=True)
+class _Index:
+    lower: str
+    words: frozenset[str]
+    numbers: frozenset[float]
+
+
+@lru_cache(maxsize=65_536)
+def _index(text: str, *, cited: bool) -> _Index:
+    """One text's words (folded to lower case, hyphenated words also by their parts, country names
+    by their other forms) and numbers (numerals, number words, ordinals, "thirty-first", and for a
+    cited text small Chinese numerals)."""
+    normal = normalise_text(text)
+    lower = _fold(normal)
+    words = set(_words_of(lower))
+    for country, forms in COUNTRY_FORMS.items():
+        if any(form in lower for form in forms):
+            words.add(country)
+    numbers = {_number_value(n) for n in _NUMBER.findall(lower)}
+    numbers |= {NUMBER_WORDS[w] for w in words if w in NUMBER_WORDS}
+    numbers |= {ORDINALS[w] for w in words if w in ORDINALS}
+    for word in words:  # "thirty-first", "twenty-two"
+        tens, _, unit = word.partition("-")
+        if tens in NUMBER_WORDS and NUMBER_WORDS[tens] >= 20 and unit:
+            value = ORDINALS.get(unit, NUMBER_WORDS.get(unit))
+            if value is not None and value < 10:
+                numbers.add(NUMBER_WORDS[tens] + value)
+    if cited:
+        numbers |= _cjk_numbers(normal)
+    return _Index(lower, frozenset(words), frozenset(numbers))
+
+
 class Haystack:
-    """The texts a statement cites and the names of the records it links, searched for details."""
+    """The texts a statement cites and the names of the records it links, searched for details.
+
+    Built lazily and from per-text indexes (``_index``, cached): most statements have no detail
+    that needs looking up, and one excerpt is cited by many facts."""
 
     def __init__(self, texts: Iterable[str], names: Iterable[str] = (), dates: Iterable[str] = ()) -> None:
-        joined = "\n".join(normalise_text(t) for t in texts)
-        self.text = joined
-        self.lower = _fold(joined + "\n" + "\n".join(normalise_text(n) for n in names))
-        self.words = set(_words_of(self.lower))
-        for country, forms in COUNTRY_FORMS.items():
-            if any(form in self.lower for form in forms):
-                self.words.add(country)
-        self.numbers: set[float] = set()
-        for date in dates:  # a dated source supports its own date: its year, month and day
+        self._texts = tuple(texts)
+        self._names = tuple(names)
+        self._dates = tuple(dates)
+        self._built = False
+
+    def _build(self) -> None:
+        indexes = [_index(t, cited=True) for t in self._texts] + [_index(n, cited=False) for n in self._names]
+        self.text = "\n".join(normalise_text(t) for t in self._texts)
+        self.lower = "\n".join(index.lower for index in indexes)
+        self.words: set[str] = set().union(*(index.words for index in indexes))
+        self.numbers: set[float] = set().union(*(index.numbers for index in indexes))
+        for date in self._dates:  # a dated source supports its own date: its year, month and day
             year, _, rest = date.partition("-")
             month, _, day = rest.partition("-")
             self.numbers.add(float(year))
@@ -287,18 +348,11 @@ class Haystack:
                 self.words.add(MONTHS[int(month) - 1])
             if day:
                 self.numbers.add(float(day))
-        self.numbers |= {_number_value(n) for n in _NUMBER.findall(self.lower)}
-        self.numbers |= {NUMBER_WORDS[w] for w in self.words if w in NUMBER_WORDS}
-        self.numbers |= {ORDINALS[w] for w in self.words if w in ORDINALS}
-        for word in self.words:  # "thirty-first", "twenty-two"
-            tens, _, unit = word.partition("-")
-            if tens in NUMBER_WORDS and NUMBER_WORDS[tens] >= 20 and unit:
-                value = ORDINALS.get(unit, NUMBER_WORDS.get(unit))
-                if value is not None and value < 10:
-                    self.numbers.add(NUMBER_WORDS[tens] + value)
-        self.numbers |= _cjk_numbers(joined)
+        self._built = True
 
     def holds(self, detail: Detail) -> bool:
+        if not self._built:
+            self._build()
         if detail.kind == "number":
             value = NUMBER_WORDS.get(detail.shown.lower())
             return (value if value is not None else _number_value(detail.shown)) in self.numbers
@@ -371,6 +425,12 @@ def date_part(detail: Detail) -> str:
     if detail.kind == "month":
         return "month"
     return "year" if len(detail.shown) == 4 else "day"
+
+
+def is_a_source_date(date: str, published: Iterable[str]) -> bool:
+    """Whether a partial ISO date is, at its own precision, the date of one of the sources (the
+    check on a fact's date then needs no excerpt)."""
+    return any(source.startswith(date) for source in published)
 
 
 def spoken_date(date: str) -> str:
