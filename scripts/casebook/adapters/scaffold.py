@@ -30,7 +30,8 @@ type: ""        # court | government | company | press | ngo | academic | law-te
 published: ""   # YYYY, YYYY-MM or YYYY-MM-DD
 url: ""         # https:// address, without tracking parameters (utm_*, ref, _ga …)
 archive_url: "" # for example https://web.archive.org/web/<the url above>
-accessed: ""    # YYYY-MM-DD, the day you read it
+accessed: ""    # YYYY-MM-DD, the day you checked its text; if not on the page itself, add
+                # checked_from: archive (a stored copy kept elsewhere) or reprint (others' reprints)
 license: ""     # public-domain (US federal government works) | copyrighted | open-licence
 excerpts: []    # the passages you rely on, verbatim; at most 50 words each unless public-domain
 """,

@@ -241,6 +241,11 @@ class Snapshot(Strict):
 
 SourceKind = Literal["court", "government", "company", "press", "ngo", "academic", "law-text", "blog", "other"]
 License = Literal["public-domain", "copyrighted", "open-licence"]
+# Where the text of a source was checked on the date in `accessed`: on the page at its `url`
+# (`original`), on a stored or archived copy of that document kept elsewhere (`archive`), or only
+# through other publishers' reprints or quotations (`reprint`, named in `read_via` or the note).
+# The last two say the page itself was not reached, so "accessed" never claims a visit that did not happen.
+CheckedFrom = Literal["original", "archive", "reprint"]
 
 
 class Source(Record):
@@ -254,7 +259,8 @@ class Source(Record):
     published: PartialDate
     url: HttpsUrl
     archive_url: HttpsUrl
-    accessed: FullDate
+    accessed: FullDate  # the date this record's text was checked (shown as "text checked")
+    checked_from: CheckedFrom = "original"
     license: License
     language: str = Field(default="en", pattern=r"^[a-z]{2}(-[A-Za-z]{2,4})?$")
     read_via: list[Id] = []

@@ -80,6 +80,7 @@ SOURCE_COLUMNS = (
     "url",
     "archive_url",
     "accessed",
+    "checked_from",
     "license",
     "read_via",
     "authors",
@@ -302,6 +303,9 @@ def _read_via(book: Casebook, source: Source) -> list[str]:
 
 def _note(book: Casebook, source: Source) -> str:
     parts = [f"Archived copy: {source.archive_url}"]
+    if source.checked_from != "original":  # the access date is not a visit to the page itself
+        where = "a stored copy kept elsewhere" if source.checked_from == "archive" else "reprints and quotations"
+        parts.append(f"The page itself was not reached; its text was checked through {where}")
     via = _read_via(book, source)
     if via:
         parts.append("Read via: " + "; ".join(via))
