@@ -1088,7 +1088,8 @@ def as_of_not_after_its_sources(ctx: Context) -> Iterator[Diagnostic]:
 # the wording rule and the present-status rule check (core.teaching, core.wording, core.present).
 # A topic's summary says what a section of the site covers ("What the complaint charged"), not what
 # happened, and is not held to this.
-UNSOURCED_TEXTS = {("case", "summary"), ("case", "status"), ("case", "not_checked")}
+# What the site did not check (``not_checked``) is about the site's own research, with nothing to cite.
+UNSOURCED_TEXTS = {("case", "summary"), ("case", "status")}
 
 
 @rule
@@ -1096,7 +1097,7 @@ def unsourced_texts_cite_each_paragraph(ctx: Context) -> Iterator[Diagnostic]:
     """Each paragraph of the case's summary and status cites at least one record or source with a
     [[kind:id]] (``core.prose``): those texts have no sources of their own."""
     for record in ctx.book.records.values():
-        for name in ("summary", "status", "not_checked"):
+        for name in ("summary", "status"):
             text = getattr(record, name, None)
             if (record.kind, name) not in UNSOURCED_TEXTS or not isinstance(text, str):
                 continue
