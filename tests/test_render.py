@@ -250,3 +250,52 @@ def test_versions_are_worded_from_the_record() -> None:
     )
     assert versions.checked(Law.model_validate(base)) == "Versions not checked against a dated source"
     assert versions.in_force(Law.model_validate(base)) == ""
+
+
+def test_a_version_not_yet_in_force_when_checked_is_not_called_in_force() -> None:
+    """A text adopted before the check but due to apply after it (the fresh review's #1-#4: "in force as
+    of October 2025" for a text in force from January 2026), and a treaty signed with no recorded entry
+    into force."""
+    from casebook.core.model import Law
+    from casebook.render import versions
+
+    base = {
+        "id": "x-law",
+        "title": "X",
+        "jurisdiction": "prc",
+        "type": "statute",
+        "citation": "X",
+        "summary": "X.",
+        "relevance": "X.",
+        "sources": ["s"],
+    }
+    due = Law.model_validate(
+        {
+            **base,
+            "versions": [
+                {"id": "2016", "label": "2016 text", "superseded": "2026-01-01", "superseded_by": "2025"},
+                {"id": "2025", "label": "text as amended in 2025", "adopted": "2025-10-28", "in_force": "2026-01-01"},
+            ],
+            "versions_checked": "2025-10-28",
+        }
+    )
+    assert versions.pending(due)
+    assert versions.marker(due) == "adopted, not yet in force as of October 2025, the latest source found"
+    assert versions.dates(due, due.versions[1]) == "adopted 28 October 2025; to come into force on 1 January 2026"
+    assert versions.in_force(due) == (
+        "Text as amended in 2025, due to come into force on 1 January 2026 (as of October 2025, the latest source found)"
+    )
+    assert versions.heading(due) == "Latest version recorded"
+    signed = Law.model_validate(
+        {
+            **base,
+            "type": "treaty",
+            "versions": [{"id": "2000", "label": "text as signed", "adopted": "2000-06-19"}],
+            "versions_checked": "2000-06-19",
+        }
+    )
+    assert not versions.pending(signed)
+    assert versions.marker(signed) == (
+        "the latest version recorded as of June 2000; its entry into force is not recorded here"
+    )
+    assert "in force as of" not in versions.marker(signed)

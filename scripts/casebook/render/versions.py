@@ -23,7 +23,9 @@ def dates(law: Law, version: LawVersion) -> str:
     parts = []
     if version.adopted:
         parts.append(f"{MADE.get(law.type, 'adopted')} {human_date(version.adopted)}")
-    if version.in_force:
+    if version.in_force and version.current and pending(law):
+        parts.append(f"to come into force on {human_date(version.in_force)}")
+    elif version.in_force:
         parts.append(f"in force from {human_date(version.in_force)}")
     return "; ".join(parts)
 
@@ -40,6 +42,16 @@ def superseded(law: Law, version: LawVersion) -> str:
     return f"superseded{when} by the {successor.label}{unknown}"
 
 
+def pending(law: Law) -> bool:
+    """Whether the latest version was, as of the check, adopted but not yet in force: its in-force
+    date is after ``versions_checked`` (the sources then announced a date, they did not report it)."""
+    current = law.current_version
+    if current is None or not current.in_force or not law.versions_checked:
+        return False
+    size = min(len(current.in_force), len(law.versions_checked))
+    return current.in_force[:size] > law.versions_checked[:size]
+
+
 def in_force(law: Law) -> str:
     """The version in force and since when, for the header of a law's page and the laws index."""
     if not law.versions:
@@ -50,6 +62,10 @@ def in_force(law: Law) -> str:
     name = label(current)
     if law.type == "case-law":  # a judgment is not "in force"; its label names it and its date
         return name
+    if current.in_force and pending(law):
+        checked = human_date((law.versions_checked or "")[:7])
+        due = human_date(current.in_force)
+        return f"{name}, due to come into force on {due} (as of {checked}, the latest source found)"
     if current.in_force:
         return f"{name}, in force from {human_date(current.in_force)}"
     if current.adopted:  # signed, enacted, published: the label says which
@@ -62,9 +78,16 @@ def marker(law: Law) -> str:
     latest one recorded (a statement about the present needs its date). A judgment says nothing."""
     if law.type == "case-law":
         return ""
-    if law.versions_checked:
-        state = "current" if law.type in GUIDES else "in force"
-        return f"{state} as of {human_date(law.versions_checked[:7])}"
+    current = law.current_version
+    if law.versions_checked and current is not None:
+        checked = human_date(law.versions_checked[:7])
+        if pending(law):  # the sources announced its date; none reports that it came into force
+            return f"adopted, not yet in force as of {checked}, the latest source found"
+        if law.type in GUIDES:
+            return f"current as of {checked}"
+        if current.in_force is None:  # signed or enacted: when it took effect is not recorded
+            return f"the latest version recorded as of {checked}; its entry into force is not recorded here"
+        return f"in force as of {checked}"
     return "the latest version recorded here"
 
 
@@ -72,8 +95,9 @@ def heading(law: Law) -> str:
     """The header column of a law's page that shows the current version."""
     if law.type == "case-law":
         return "Version"
-    if not law.versions_checked:
-        return "Latest version recorded"
+    current = law.current_version
+    if not law.versions_checked or pending(law) or (current is not None and current.in_force is None):
+        return "Current version" if law.type in GUIDES and law.versions_checked else "Latest version recorded"
     return "Current version" if law.type in GUIDES else "Version in force"
 
 
