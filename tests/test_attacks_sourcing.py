@@ -33,10 +33,16 @@ def _edit(content: Path, rel: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+# What the support check (core.support, tested in test_support.py) says when an attack swaps a fact's
+# citation for one whose excerpt lacks the statement's details: right, but not what these tests are about.
+_SUPPORT = (" is not in any cited excerpt (", " is in no cited excerpt and is not the date of a cited source (")
+
+
 def _problems(content: Path) -> list[str]:
+    """The problems of the attacked content that the sourcing rules report, without the support check's."""
     with pytest.raises(ContentError) as caught:
         build_case(content)
-    return [str(d) for d in caught.value.diagnostics]
+    return [str(d) for d in caught.value.diagnostics if not any(marker in str(d) for marker in _SUPPORT)]
 
 
 def _cite_in_custody_fact(content: Path, excerpt: str) -> None:

@@ -922,6 +922,12 @@ def _fact_haystack(ctx: Context, fact: Fact) -> support.Haystack:
     return support.Haystack(texts, _names(ctx, linked), _dates(ctx, (c.source for c in fact.sources)))
 
 
+def _missing(ctx: Context, ids: Iterable[str]) -> bool:
+    """Whether a record these ids name did not load (its own error is reported; checking what rests
+    on it would only add errors that go away when it is fixed)."""
+    return any(ctx.book.current_id(i) not in ctx.book.records for i in ids)
+
+
 def _unsupported(
     ctx: Context, record_id: str, path: tuple[str | int, ...], text: str, haystack: support.Haystack
 ) -> Iterator[Diagnostic]:
@@ -935,6 +941,8 @@ def fact_details_are_in_their_excerpts(ctx: Context) -> Iterator[Diagnostic]:
     """Every number, date, month, name and quoted phrase of a fact's statement is in one of its cited
     excerpts, or is the name or alias of a record the fact links (``core.support``)."""
     for fact in ctx.book.of_kind(Fact):
+        if _missing(ctx, [c.source for c in fact.sources]):
+            continue  # a cited source failed to load: that is the error to fix first (no cascade)
         haystack = _fact_haystack(ctx, fact)
         yield from _unsupported(ctx, fact.id, ("statement",), fact.statement, haystack)
         # the date a fact is shown under ("Reported, 9 November 2020") is a detail like any other; a
@@ -960,6 +968,8 @@ def quote_contexts_are_in_their_sources(ctx: Context) -> Iterator[Diagnostic]:
     """The details of a quote's context are in the quote itself, its source's excerpts, or the facts
     it links, or name its speaker."""
     for quote, source in ctx.quotes():
+        if _missing(ctx, [*source.read_via, *quote.facts]):
+            continue
         texts = [quote.text, *_source_texts(ctx, [source.id, *source.read_via])]
         names = _names(ctx, [quote.speaker])
         dates = [quote.said, *_dates(ctx, [source.id])]
@@ -977,6 +987,8 @@ def event_summaries_are_in_their_facts(ctx: Context) -> Iterator[Diagnostic]:
     """The details of a timeline event's title and summary are in the excerpts its facts cite, or
     name a record those facts link."""
     for event in ctx.book.of_kind(Event):
+        if _missing(ctx, event.facts):
+            continue  # a fact of the event failed to load: no cascade from it
         texts: list[str] = []
         names: list[str] = []
         dates: list[str] = []
@@ -997,6 +1009,8 @@ def people_and_organisations_are_described_by_their_sources(ctx: Context) -> Ite
     the sources it lists, or name it, its organisations or its parent."""
     records: list[Person | Organisation] = [*ctx.book.of_kind(Person), *ctx.book.of_kind(Organisation)]
     for record in records:
+        if _missing(ctx, record.sources):
+            continue
         linked = [record.id]
         if isinstance(record, Person):
             linked += [role.organisation for role in record.roles if role.organisation]
