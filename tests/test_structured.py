@@ -107,3 +107,23 @@ def test_lesson_json_ld_says_what_the_lesson_record_says(real_site: Path) -> Non
         assert block["timeRequired"] == f"PT{lesson.minutes}M", lesson.id
         assert block["educationalLevel"] == lesson.level and block["inLanguage"] == "en", lesson.id
         assert block["teaches"], lesson.id
+
+
+def test_sitemap_lastmod_is_the_last_change_to_what_each_page_is_built_from(real_site: Path) -> None:
+    """Not the build date (third-party-clients §5): the date of the last commit that touched the page's
+    records or docs page, the one its "last updated" line and JSON-LD dateModified give."""
+    from casebook.core.urls import page_url, site_base
+    from casebook.site import SiteOptions, build_site
+
+    base = "https://casebook-project.github.io/casebook/"  # mkdocs.yml's site_url
+    site = build_site(ROOT / "content", ROOT / "docs", SiteOptions(site_url=base, repo_root=ROOT))
+    expected = {page_url(path, site_base(base)): page.modified for path, page in site.pages.items()}
+    sitemap = (real_site / "sitemap.xml").read_text(encoding="utf-8")
+    found = dict(re.findall(r"<loc>([^<]+)</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap))
+    assert found == expected
+    assert len(set(found.values())) > 1  # the history has more than one day in it
+
+
+def test_the_home_page_link_preview_carries_the_site_title(real_site: Path) -> None:
+    html = (real_site / "index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:title" content="Casebook: the Zoom insider case">' in html  # not the nav's "Home"

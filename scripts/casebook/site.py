@@ -587,7 +587,8 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     site.files["feed.xml"] = atom_feed(book, changes, options.site_url or "/", options.site_name).encode()
     dates = last_changed(commits)
     for page in site.pages.values():
-        page.modified = updated(dates, page.edit, options.build_date) if page.edit else options.build_date
+        # the downloads and What's new pages have no file to edit: they are built from all of content/
+        page.modified = updated(dates, page.edit or "content/", options.build_date)
         if page.jsonld is not None and page.jsonld.get("@type") == "Article":
             page.jsonld["dateModified"] = page.modified
     return site
