@@ -468,9 +468,10 @@ def test_feed_is_well_formed_whatever_the_text() -> None:
     entries = feed.findall("a:entry", ATOM)
     assert len(entries) == 2
     title = entries[0].findtext("a:title", namespaces=ATOM) or ""
-    assert title.startswith("Subject ") and title.endswith(" <entry> & ]]>")
+    assert title.startswith("Source added: Title ") and title.endswith("]]> </content> &amp; <b>")
     content = entries[0].findtext("a:content", namespaces=ATOM) or ""
     assert "Title " in content and "&lt;/content&gt;" in content
+    assert "Subject " in content and "&lt;entry&gt; &amp; ]]&gt;" in content  # the commit subject, escaped
     assert feed.findtext("a:updated", namespaces=ATOM) == "2026-01-02T00:00:00Z"
 
 

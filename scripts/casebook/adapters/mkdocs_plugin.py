@@ -156,6 +156,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             lesson_files=frozenset(lesson_files),
             site_description=config.site_description or "",
             repo_root=root,
+            commit_url=f"{repo.rstrip('/')}/commit/" if repo and repo.startswith("https://github.com/") else None,
         )
         # Built here, before MkDocs empties site/: bad content aborts the build with every error
         # listed and leaves the previous site as it was.
