@@ -374,7 +374,7 @@ def test_bibtex_entries_cannot_be_forged(value: str) -> None:
     assert set(data.entries) == {s.id for s in book.of_kind(Source)}  # nothing injected, nothing lost
     entry = data.entries["evil-source"]
     assert entry.type == "article"
-    assert set(entry.fields) == {"title", "journal", "date", "url", "urldate", "note"}
+    assert set(entry.fields) == {"title", "journal", "entrysubtype", "date", "url", "urldate", "note", "langid"}
     assert unescape(entry.fields["title"].removeprefix("{").removesuffix("}")) == one_line(value)
     assert unescape(entry.fields["journal"]) == one_line(value)
     assert entry.fields["date"] == "2020-06" and entry.fields["urldate"] == "2026-11-28"
