@@ -8,7 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: serve test test-fast lint build offline handouts slide-tools bench clean
 .DEFAULT_GOAL := test
 
-# axe-core and Lighthouse for the browser tests and benchmarks, pinned in tests/browser/package-lock.json
+# axe-core and Lighthouse for the browser tests and benchmarks, and the Nu Html Checker (vnu.jar), pinned in tests/browser/package-lock.json
 NODE_TOOLS := tests/browser/node_modules/.package-lock.json
 $(NODE_TOOLS): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent

@@ -374,7 +374,7 @@ def test_bibtex_entries_cannot_be_forged(value: str) -> None:
     assert set(data.entries) == {s.id for s in book.of_kind(Source)}  # nothing injected, nothing lost
     entry = data.entries["evil-source"]
     assert entry.type == "article"
-    assert set(entry.fields) == {"title", "journal", "date", "url", "urldate", "note"}
+    assert set(entry.fields) == {"title", "journal", "entrysubtype", "date", "url", "urldate", "note", "langid"}
     assert unescape(entry.fields["title"].removeprefix("{").removesuffix("}")) == one_line(value)
     assert unescape(entry.fields["journal"]) == one_line(value)
     assert entry.fields["date"] == "2020-06" and entry.fields["urldate"] == "2026-11-28"
@@ -468,9 +468,10 @@ def test_feed_is_well_formed_whatever_the_text() -> None:
     entries = feed.findall("a:entry", ATOM)
     assert len(entries) == 2
     title = entries[0].findtext("a:title", namespaces=ATOM) or ""
-    assert title.startswith("Subject ") and title.endswith(" <entry> & ]]>")
+    assert title.startswith("Source added: Title ") and title.endswith("]]> </content> &amp; <b>")
     content = entries[0].findtext("a:content", namespaces=ATOM) or ""
     assert "Title " in content and "&lt;/content&gt;" in content
+    assert "Subject " in content and "&lt;entry&gt; &amp; ]]&gt;" in content  # the commit subject, escaped
     assert feed.findtext("a:updated", namespaces=ATOM) == "2026-01-02T00:00:00Z"
 
 

@@ -16,7 +16,14 @@ from jsonschema import Draft202012Validator
 from casebook.core.book import Casebook, Origin
 from casebook.core.model import Source
 from casebook.core.validate import build_case
-from casebook.outputs.exports import FACT_COLUMNS, SOURCE_COLUMNS, bibtex_escape, downloads_context, export_files
+from casebook.outputs.exports import (
+    FACT_COLUMNS,
+    SOURCE_COLUMNS,
+    bibtex_escape,
+    downloads_context,
+    export_files,
+    langid,
+)
 from casebook.render.markdown import environment
 from casebook.render.writer import PageWriter
 
@@ -128,16 +135,33 @@ def test_sources_csv(book: Casebook, files: dict[str, bytes]) -> None:
         assert row["read_via"] == "; ".join(source.read_via)
 
 
+# the content's languages and the biblatex names they must get
+LANGIDS_OF_CONTENT = {"en": "english", "zh-Hans": "chinese", "zh-Hant": "chinese"}
+
+
+def test_langid_maps_bcp47_tags_to_biblatex_names(book: Casebook) -> None:
+    assert {s.language for s in book.of_kind("source")} <= set(LANGIDS_OF_CONTENT)  # a new language: add it
+    for tag, name in {**LANGIDS_OF_CONTENT, "en-GB": "british", "fr-CA": "french", "zh": "chinese"}.items():
+        assert langid(tag) == name, tag
+    assert langid("tlh") is None  # not known: no langid rather than a wrong one
+
+
 def test_bibliographies_hold_one_entry_per_source(book: Casebook, files: dict[str, bytes]) -> None:
     sources = ids(book, "source")
     entries = BIB_ENTRY.findall(files["bibliography.bib"].decode("utf-8"))
     assert len(entries) == len(sources) and {key for _, key in entries} == sources
     types = {key: entry_type for entry_type, key in entries}
     for source in book.of_kind("source"):
-        expected = {"press": "article", "court": "misc", "government": "misc", "law-text": "misc"}.get(
-            source.type, "online"
-        )
-        assert types[source.id] == expected
+        # biblatex's own types, so readers of the .bib keep them (third-party-clients §2: all were @misc)
+        expected = {"press": "article", "court": "jurisdiction", "government": "report", "law-text": "legislation"}
+        assert types[source.id] == expected.get(source.type, "online")
+    bib = files["bibliography.bib"].decode("utf-8")
+    blocks = {key: block for block in bib.split("\n@")[1:] for key in [block.split("{", 1)[1].split(",", 1)[0]]}
+    for source in book.of_kind("source"):
+        block = blocks[source.id]
+        # every entry says its language (pandoc and biber read langid; none had one)
+        assert f"langid = {{{LANGIDS_OF_CONTENT[source.language]}}}" in block, source.id
+        assert ("entrysubtype = {newspaper}" in block) == (source.type == "press"), source.id
 
     csl = json.loads(files["bibliography.csl.json"])
     assert isinstance(csl, list) and len(csl) == len(sources) and {i["id"] for i in csl} == sources

@@ -299,6 +299,9 @@ def test_slides_are_16_9_offline_and_one_pdf_page_a_slide(book: Casebook, lesson
         assert "twemoji" not in html.lower() and "googleapis" not in html
         _, count = slides.deck_markdown(book, lesson, "")
         assert len(re.findall(r"<section\b", html)) == count, lesson.id
+        # the deck says its language itself: Marp's default is the build machine's locale ("C" in CI)
+        assert re.search(r'<html\b[^>]*\blang="en"', html), lesson.id
+        assert set(re.findall(r'<section\b[^>]*\blang="([^"]*)"', html)) <= {"en"}, lesson.id
         reader = PdfReader(file_of(lesson_files, lesson, "slides.pdf"))
         assert len(reader.pages) == count, lesson.id
         box = reader.pages[0].mediabox

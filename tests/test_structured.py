@@ -115,3 +115,23 @@ def test_legislation_json_ld_dates_the_version_in_force(real_site: Path) -> None
     html = (real_site / "laws/prc-counter-espionage-law/index.html").read_text(encoding="utf-8")
     block = _blocks(html)[0]
     assert (block["legislationDate"], block["legislationDateVersion"]) == ("2014-11-01", "2023-07-01")
+
+
+def test_sitemap_lastmod_is_the_last_change_to_what_each_page_is_built_from(real_site: Path) -> None:
+    """Not the build date (third-party-clients §5): the date of the last commit that touched the page's
+    records or docs page, the one its "last updated" line and JSON-LD dateModified give."""
+    from casebook.core.urls import page_url, site_base
+    from casebook.site import SiteOptions, build_site
+
+    base = "https://casebook-project.github.io/casebook/"  # mkdocs.yml's site_url
+    site = build_site(ROOT / "content", ROOT / "docs", SiteOptions(site_url=base, repo_root=ROOT))
+    expected = {page_url(path, site_base(base)): page.modified for path, page in site.pages.items()}
+    sitemap = (real_site / "sitemap.xml").read_text(encoding="utf-8")
+    found = dict(re.findall(r"<loc>([^<]+)</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap))
+    assert found == expected
+    assert len(set(found.values())) > 1  # the history has more than one day in it
+
+
+def test_the_home_page_link_preview_carries_the_site_title(real_site: Path) -> None:
+    html = (real_site / "index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:title" content="Casebook: the Zoom insider case">' in html  # not the nav's "Home"

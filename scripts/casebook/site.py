@@ -76,6 +76,7 @@ class SiteOptions:
     # the lessons' handouts, cards and slides published with the site (paths from the root): pages link only these
     lesson_files: frozenset[str] = frozenset()
     repo_root: Path | None = None  # read the git history here (last-updated dates, What's new)
+    commit_url: str | None = None  # a commit's page is this plus its hash (https://github.com/o/r/commit/): feed links
     build_date: str = field(default_factory=lambda: date.today().isoformat())
 
 
@@ -584,10 +585,13 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     site.pages[updates].jsonld = jsonld.article(
         UPDATES[1], page_url(updates, site_base(options.site_url)), UPDATES[2], []
     )
-    site.files["feed.xml"] = atom_feed(book, changes, options.site_url or "/", options.site_name).encode()
+    site.files["feed.xml"] = atom_feed(
+        book, changes, options.site_url or "/", options.site_name, options.commit_url
+    ).encode()
     dates = last_changed(commits)
     for page in site.pages.values():
-        page.modified = updated(dates, page.edit, options.build_date) if page.edit else options.build_date
+        # the downloads and What's new pages have no file to edit: they are built from all of content/
+        page.modified = updated(dates, page.edit or "content/", options.build_date)
         if page.jsonld is not None and page.jsonld.get("@type") == "Article":
             page.jsonld["dateModified"] = page.modified
     return site

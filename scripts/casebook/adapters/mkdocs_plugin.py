@@ -156,6 +156,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             lesson_files=frozenset(lesson_files),
             site_description=config.site_description or "",
             repo_root=root,
+            commit_url=f"{repo.rstrip('/')}/commit/" if repo and repo.startswith("https://github.com/") else None,
         )
         # Built here, before MkDocs empties site/: bad content aborts the build with every error
         # listed and leaves the previous site as it was.
@@ -232,6 +233,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             page.meta.setdefault("description", declared.description)
         if not declared.search:
             page.meta["search"] = {"exclude": True}
+        # the sitemap's <lastmod>: the last commit that touched what the page is built from (as its "last
+        # updated" date says), not MkDocs' build date; set here, as MkDocs writes the sitemap before
+        # any page's template context
+        if declared.modified:
+            page.update_date = declared.modified
         if self.serving:
             self.page_cache.use_for(page)
         return self.site.page_markdown(page.file.src_uri, markdown)

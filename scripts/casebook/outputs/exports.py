@@ -87,11 +87,12 @@ SOURCE_COLUMNS = (
     "language",
 )
 
-# source type -> (BibTeX entry type, CSL-JSON type, RIS type)
+# source type -> (biblatex entry type, CSL-JSON type, RIS type). @jurisdiction, @legislation and @report
+# are biblatex's own, so readers of the .bib (biber, pandoc) keep what a source is (third-party-clients §2)
 SOURCE_TYPES: dict[str, tuple[str, str, str]] = {
-    "court": ("misc", "legal_case", "CASE"),
-    "government": ("misc", "report", "GOVDOC"),
-    "law-text": ("misc", "legislation", "STAT"),
+    "court": ("jurisdiction", "legal_case", "CASE"),
+    "government": ("report", "report", "GOVDOC"),
+    "law-text": ("legislation", "legislation", "STAT"),
     "press": ("article", "article-newspaper", "NEWS"),
     "company": ("online", "webpage", "ELEC"),
     "ngo": ("online", "webpage", "ELEC"),
@@ -375,6 +376,30 @@ def _bibtex_name(name: str) -> str:
     return f"{bibtex_escape(split[0])}, {bibtex_escape(split[1])}"
 
 
+# a source's language (its BCP 47 tag's primary subtag, or the whole tag) -> biblatex's langid (babel and
+# polyglossia language names); a tag not listed gets no langid (tests/test_export.py checks the content's)
+LANGIDS = {
+    "en": "english",
+    "en-GB": "british",
+    "en-US": "american",
+    "zh": "chinese",
+    "fr": "french",
+    "de": "german",
+    "es": "spanish",
+    "it": "italian",
+    "ja": "japanese",
+    "ko": "korean",
+    "ru": "russian",
+    "pt": "portuguese",
+    "nl": "dutch",
+}
+
+
+def langid(language: str) -> str | None:
+    """biblatex's language name for a BCP 47 tag ('zh-Hant' -> 'chinese'), or None if not known."""
+    return LANGIDS.get(language) or LANGIDS.get(language.split("-")[0])
+
+
 def bibtex_entry(book: Casebook, source: Source) -> str:
     """One biblatex entry (``@online`` and ``urldate`` are biblatex's; classic BibTeX reads them as misc)."""
     entry_type = SOURCE_TYPES[source.type][0]
@@ -383,12 +408,16 @@ def bibtex_entry(book: Casebook, source: Source) -> str:
     if source.authors:
         fields.append(("author", "{" + " and ".join(_bibtex_name(a) for a in source.authors) + "}"))
     publisher = bibtex_escape(source.publisher)
-    if entry_type == "article":
+    if entry_type == "article":  # news: a newspaper article, not a journal's
         fields.append(("journal", "{" + publisher + "}"))
-    elif entry_type == "misc":
-        fields.append(("howpublished", "{" + publisher + "}"))
+        fields.append(("entrysubtype", "{newspaper}"))
+    elif entry_type == "report":
+        fields.append(("institution", "{" + publisher + "}"))
     else:
         fields.append(("organization", "{" + publisher + "}"))
+    language = langid(source.language)
+    if language:
+        fields.append(("langid", "{" + language + "}"))
     # ISO 8601, as precise as known (2020, 2020-06 or 2020-06-04); no year/month besides, which biber
     # would report as overwritten
     fields.append(("date", "{" + bibtex_escape(source.published) + "}"))

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 from casebook.core.book import Casebook
 from casebook.core.load import LAYOUT
 from casebook.core.markup import literal
+from casebook.core.text import plain
 from casebook.core.urls import page_of, public_url, site_base, with_anchor
 from casebook.outputs.history import Commit, read_log
 
@@ -39,6 +40,11 @@ class Change:
     message: str
     commit: str
     records: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, id or "", action)
+    time: str = ""  # YYYY-MM-DDTHH:MM:SSZ of the commit (the feed entry's <updated>); "" = the date at midnight
+
+    @property
+    def timestamp(self) -> str:
+        return self.time or f"{self.date}T00:00:00Z"
 
 
 def _record_of(path: str) -> tuple[str, str] | None:
@@ -55,7 +61,9 @@ def content_changes(commits: list[Commit], limit: int = 200) -> list[Change]:
     """The commits that changed records, newest first, with what each did to which record."""
     changes = []
     for commit in commits:
-        change = Change(commit.date, commit.subject, commit.short)
+        if commit.boundary:
+            continue  # a shallow clone's cut: every file "added", which is no change (history.read_log)
+        change = Change(commit.date, commit.subject, commit.short, time=commit.time)
         for status, path in commit.files:
             found = _record_of(path)
             if found:
@@ -104,22 +112,61 @@ def updates_page(book: Casebook, changes: list[Change]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def atom_feed(book: Casebook, changes: list[Change], site_url: str, title: str) -> str:
+PLURAL = {"person": "people", "activity": "activities"}
+TITLE_LIMIT = 90  # characters of a record's text in an entry title
+
+
+def _short(book: Casebook, kind: str, record_id: str) -> str | None:
+    """A record as readers know it, in a few words: a fact by its statement, others by their label."""
+    record = book.records.get(record_id)
+    if record is None:
+        return None
+    text = record.statement if kind == "fact" else record.label  # type: ignore[attr-defined]
+    return plain(text, book.label_of, TITLE_LIMIT)
+
+
+def entry_title(book: Casebook, change: Change) -> str:
+    """A reader's title for a change: "Fact added: …" or "Source corrected: …" for one record, else what
+    changed, counted ("Corrected: 3 lessons", "Added: 2 facts, 1 term; corrected: 1 source"). The
+    commit subject is maintainers' text; the entry's content gives it."""
+    if len(change.records) == 1:
+        kind, record_id, action = change.records[0]
+        short = _short(book, kind, record_id)
+        return f"{kind.capitalize()} {action}" + (f": {short}" if short else "")
+    counts: dict[str, dict[str, int]] = {}  # action -> kind -> how many, in the order first seen
+    for kind, _, action in change.records:
+        counts.setdefault(action, {})
+        counts[action][kind] = counts[action].get(kind, 0) + 1
+    parts = []
+    for action, kinds in counts.items():
+        listed = [f"{n} {kind if n == 1 else PLURAL.get(kind, kind + 's')}" for kind, n in kinds.items()]
+        parts.append(f"{action}: " + ", ".join(listed[:4]) + (" and more" if len(listed) > 4 else ""))
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def atom_feed(book: Casebook, changes: list[Change], site_url: str, title: str, commit_url: str | None = None) -> str:
+    """The Atom feed of ``changes``; ``commit_url``, a prefix such as https://github.com/o/r/commit/,
+    makes each entry link its commit."""
     base = site_base(site_url)
-    updated = (changes[0].date if changes else "1970-01-01") + "T00:00:00Z"
+    updated = max((c.timestamp for c in changes), default="1970-01-01T00:00:00Z")
     entries = []
     for change in changes:
         items = "".join(
             f"<li>{escape(action)}: {escape(_label(book, kind, rid)[0])}</li>"
             for kind, rid, action in change.records[:50]
         )
+        commit = escape(change.commit)
+        if commit_url:
+            commit = f'<a href="{escape(commit_url + change.commit, {chr(34): "&quot;"})}">{commit}</a>'
+        about = f"<p>Change {commit}: {escape(change.message)}</p>"
         entries.append(
             "  <entry>\n"
             f"    <id>{escape(base)}updates/#change-{change.commit}</id>\n"
-            f"    <title>{escape(change.message)}</title>\n"
-            f"    <updated>{change.date}T00:00:00Z</updated>\n"
+            f"    <title>{escape(entry_title(book, change))}</title>\n"
+            f"    <updated>{change.timestamp}</updated>\n"
             f'    <link href="{escape(base)}updates/#change-{change.commit}"/>\n'
-            f'    <content type="html">{escape("<ul>" + items + "</ul>")}</content>\n'
+            f'    <content type="html">{escape("<ul>" + items + "</ul>" + about)}</content>\n'
             "  </entry>\n"
         )
     return xml_chars(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -19,9 +20,12 @@ class Commit:
     date: str  # YYYY-MM-DD, committer date
     subject: str
     files: list[tuple[str, str]] = field(default_factory=list)  # (status letter, path)
+    time: str = ""  # committer time in UTC, YYYY-MM-DDTHH:MM:SSZ
+    # the oldest commit of a shallow clone: git lists every file it holds as added, which is not a change
+    boundary: bool = False
 
 
-_HEAD = re.compile(r"[0-9a-f]{7,40} [0-9]{4}-[0-9]{2}-[0-9]{2}")
+_HEAD = re.compile(r"[0-9a-f]{7,40} [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{1,12}")
 
 
 def read_log(root: Path, folders: tuple[str, ...] = ("content", "docs")) -> list[Commit]:
@@ -30,10 +34,14 @@ def read_log(root: Path, folders: tuple[str, ...] = ("content", "docs")) -> list
     Anyone can write a commit subject, so nothing in one may shape the parse: records are split on
     NUL (which git never puts in a subject) and the hash and date come first, on their own line,
     checked against their format; the subject is the next line (``%s`` has no line breaks).
+
+    In a shallow clone (CI's default checkout) the oldest commit is marked ``boundary``: git shows
+    every file it holds as added there, so it says nothing about what changed (``feed`` skips it),
+    and its date is only an upper bound for the files' last changes.
     """
     try:
         log = subprocess.run(
-            ["git", "-C", str(root), "log", "--format=%x00%h %cs%n%s", "--name-status", "--", *folders],
+            ["git", "-C", str(root), "log", "--format=%x00%h %cs %ct%n%s", "--name-status", "--", *folders],
             capture_output=True,
             text=True,
             errors="replace",
@@ -42,18 +50,36 @@ def read_log(root: Path, folders: tuple[str, ...] = ("content", "docs")) -> list
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
+    shallow = _shallow(root)
     commits = []
     for chunk in log.split("\x00")[1:]:
         head, _, rest = chunk.partition("\n")
         subject, _, body = rest.partition("\n")
         if not _HEAD.fullmatch(head):
             continue  # not a record git wrote
-        short, day = head.split(" ")
+        short, day, seconds = head.split(" ")
         files = [
             (parts[0][:1], parts[-1]) for parts in (line.split("\t") for line in body.splitlines()) if len(parts) > 1
         ]
-        commits.append(Commit(short, day, subject, files))
+        time = datetime.fromtimestamp(int(seconds), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        cut = any(full.startswith(short) for full in shallow)
+        commits.append(Commit(short, day, subject, files, time, cut))
     return commits
+
+
+def _shallow(root: Path) -> set[str]:
+    """The full hashes where a shallow clone's history is cut (``.git/shallow``); empty in a full clone."""
+    try:
+        path = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--path-format=absolute", "--git-path", "shallow"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.strip()
+        return set(Path(path).read_text(encoding="ascii").split()) if path and Path(path).is_file() else set()
+    except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
+        return set()
 
 
 def last_changed(commits: list[Commit]) -> dict[str, str]:

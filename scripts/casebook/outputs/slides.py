@@ -238,6 +238,8 @@ def deck_markdown(book: Casebook, lesson: Lesson, site_url: str = "") -> tuple[s
     deck.add("Key points", _bullets([_md(book, k, inline=True) for k in lesson.key_points]), small=True)
     front = {
         "marp": True,
+        # the document language; without it Marp takes the build machine's locale ("C" in CI: an invalid tag)
+        "lang": "en",
         "theme": "default",
         "size": "16:9",
         "paginate": True,
