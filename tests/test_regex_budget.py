@@ -149,6 +149,15 @@ WORST: dict[str, Worst] = {
         (*_reps("[[", "[^", "](", "<", "`", "[[a", "<a"), lambda: "[[" + "a" * MB, lambda: "](" + "a" * MB), "sub"
     ),
     "casebook.core.support._CJK": Worst(_reps("中", "a"), "search"),
+    "casebook.core.support._DIGIT": Worst(_reps("a", " "), "search"),
+    "casebook.core.support._NAME_RUN": Worst(
+        (
+            *_reps("A ", "A of ", "A of the ", "Ab-", "A'", "aA ", "A\n"),
+            lambda: "A" + " of" * (MB // 3) + " x",
+            lambda: "A" + "-" * MB,
+        )
+    ),
+    "casebook.core.support._COUNT_WORD": Worst(_reps("two ", "tw", "Ma", "twenty-", "xtwo ", "September "), "finditer"),
     # core/prose.py: paragraphs of a page, each line matched on its own
     "casebook.core.prose._ADMONITION": Worst(
         (lambda: " " * MB + "x", lambda: "!!! a" + " " * MB + "x", lambda: '!!! a "' + "a" * MB), "match"

@@ -283,7 +283,8 @@ def test_a_version_not_yet_in_force_when_checked_is_not_called_in_force() -> Non
     assert versions.marker(due) == "adopted, not yet in force as of October 2025, the latest source found"
     assert versions.dates(due, due.versions[1]) == "adopted 28 October 2025; to come into force on 1 January 2026"
     assert versions.in_force(due) == (
-        "Text as amended in 2025, due to come into force on 1 January 2026 (as of October 2025, the latest source found)"
+        "Text as amended in 2025, due to come into force on 1 January 2026 "
+        "(as of October 2025, the latest source found)"
     )
     assert versions.heading(due) == "Latest version recorded"
     signed = Law.model_validate(
