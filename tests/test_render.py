@@ -300,3 +300,20 @@ def test_a_version_not_yet_in_force_when_checked_is_not_called_in_force() -> Non
         "the latest version recorded as of June 2000; its entry into force is not recorded here"
     )
     assert "in force as of" not in versions.marker(signed)
+
+
+def test_a_glossary_definition_is_given_at_the_first_use_of_its_term_only() -> None:
+    from casebook.outputs.sanitise import first_definitions
+
+    html = '<p><abbr title="A.">Insider</abbr> and <abbr title="A.">insider</abbr>, <abbr title="B.">alias</abbr></p>'
+    assert (
+        first_definitions(html) == '<p><abbr title="A.">Insider</abbr> and insider, <abbr title="B.">alias</abbr></p>'
+    )
+    assert first_definitions(html, none=True) == "<p>Insider and insider, alias</p>"
+
+
+def test_the_bibliography_lists_a_few_citers_of_a_source_and_counts_the_rest(real_site: Path) -> None:
+    html = (real_site / "sources/index.html").read_text(encoding="utf-8")
+    assert re.search(r"Cited by \d+ records:</strong>", html)
+    assert re.search(r" and \d+ more records</p>", html)
+    assert "<abbr" not in html.split("<article", 1)[1].split("</article>", 1)[0]

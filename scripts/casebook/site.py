@@ -42,7 +42,7 @@ from casebook.core.model import (
     Topic,
 )
 from casebook.core.text import plain
-from casebook.core.urls import answers_page, debrief_page, instructor_page, page_of, page_url, site_base
+from casebook.core.urls import SHARED_PAGES, answers_page, debrief_page, instructor_page, page_of, page_url, site_base
 from casebook.core.validate import build_and_check, build_case
 from casebook.outputs import jsonld
 from casebook.outputs.cite import cite_this_page
@@ -52,7 +52,14 @@ from casebook.outputs.history import Commit, last_changed, read_log, updated
 from casebook.outputs.jsonld import JsonLd
 from casebook.outputs.language import mark_chinese
 from casebook.outputs.lesson_files import by_lesson
-from casebook.outputs.sanitise import analysis_notes, citation_separators, clean, duplicate_ids, search_exclusions
+from casebook.outputs.sanitise import (
+    analysis_notes,
+    citation_separators,
+    clean,
+    duplicate_ids,
+    first_definitions,
+    search_exclusions,
+)
 from casebook.render.markdown import abbreviations, expand_page, render_template
 from casebook.render.timeline_svg import timeline_svg
 from casebook.render.writer import PageWriter
@@ -145,6 +152,7 @@ class Site:
             raise ValueError(f"{where}: id '{repeated[0]}' is used twice on {path} (give one of them another id)")
         html = mark_chinese(html)
         html = analysis_notes(search_exclusions(citation_separators(html)))
+        html = first_definitions(html, none=path == SHARED_PAGES["source"])
         for slot, trusted in self.trusted_html.items():
             if slot in html:
                 html = html.replace(slot, trusted)

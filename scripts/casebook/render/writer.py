@@ -24,6 +24,12 @@ from casebook.core.urls import page_of, relative, with_anchor
 from casebook.render.labels import STATUS_LABELS
 
 
+def _first_words(text: str, count: int) -> str:
+    """``text`` cut after ``count`` words, with an ellipsis if anything was cut."""
+    parts = text.split()
+    return text if len(parts) <= count else " ".join(parts[:count]).rstrip(",;:.…") + "…"
+
+
 def as_of_label(as_of: str) -> str:
     """How a dated status is shown: 'As of April 2023, the latest source found.'"""
     return f"As of {human_date(as_of)}, the latest source found."
@@ -278,12 +284,25 @@ class PageWriter:
         lines += ["", "</div>"]
         return Markup("\n".join(lines))
 
-    def backlinks(self, record_id: str, heading: str = "Cited in") -> Markup:
-        """The records that cite or link to ``record_id``, as one line of links (nothing if none)."""
+    def backlinks(
+        self, record_id: str, heading: str = "Cited in", *, words: int | None = None, most: int | None = None
+    ) -> Markup:
+        """The records that cite or link to ``record_id``, as one line of links (nothing if none).
+        ``words`` shortens each link's text to about that many words and ``most`` lists only the first
+        so many, with a count of the rest: the bibliography lists every source's citers, and whole
+        statements, dozens for a primary source, made it the heaviest page."""
         ids = self.cited_by(record_id)
         if not ids:
             return Markup("")
-        links = " · ".join(self.link(other) for other in ids)
+        shown = ids if most is None else ids[:most]
+        if words is None:
+            links = " · ".join(self.link(other) for other in shown)
+        else:
+            links = " · ".join(self.link(other, _first_words(self.label(other), words)) for other in shown)
+        if len(shown) < len(ids):
+            rest = len(ids) - len(shown)
+            links += f" and {rest} more record{'s' if rest > 1 else ''}"
+            heading = f"{heading} {len(ids)} records"
         return Markup(f"\n**{markup.literal(heading)}:** {links}\n{{: .cb-backlinks }}\n")
 
     def cited_by(self, record_id: str, kinds: tuple[str, ...] | None = None) -> list[str]:
