@@ -127,11 +127,19 @@ def test_fact_is_an_anchor_with_footnoted_citation(pages: dict[str, str]) -> Non
     facts = pages["case/facts.md"]
     assert 'id="complaint-unsealed"' in facts
     [note] = cited_after(facts, "unsealed in federal court in Brooklyn.")
-    # the footnote names the source, links its entry on the sources page, and gives the date and place cited
-    assert note.startswith("U.S. Department of Justice, [*China-Based Executive at U.S. Telecommunications Company"), (
-        note
-    )
-    assert "](../sources.md#doj-2020-12-18-release), 18 December 2020, first paragraph." in note
+    # the footnote names the source, links its entry on the sources page, and gives the date and place cited,
+    # each part in the span the citation popover reads (casebook.js)
+    assert note.startswith(
+        '<span class="cb-cite"><span class="cb-cite__publisher">U.S. Department of Justice</span>, '
+        '<span class="cb-cite__title">[*China-Based Executive at U.S. Telecommunications Company'
+    ), note
+    assert (
+        '](../sources.md#doj-2020-12-18-release)</span>, <span class="cb-cite__date">18 December 2020</span>, '
+        '<span class="cb-cite__locator">first paragraph</span>.'
+    ) in note
+    # and links the original and the archived copy
+    assert "[Original](<https://www.justice.gov/opa/pr/china-based-executive-us-telecommunications-company" in note
+    assert "[Archived copy](<https://web.archive.org/web/https://www.justice.gov/" in note
     assert "A complaint and arrest warrant were unsealed today in federal court in Brooklyn" in note  # the excerpt
     assert "[Edit](<https://example.org/edit/main/content/facts/complaint-unsealed.yml>" in facts
 
@@ -168,9 +176,16 @@ def test_allegations_page_sets_sides_apart(pages: dict[str, str]) -> None:
 
 def test_shortcodes_become_footnotes_and_links(pages: dict[str, str]) -> None:
     case = pages["case/index.md"]
-    # a [[fact:…]] shortcode becomes a footnote that quotes the fact with its status
+    # a [[fact:…]] shortcode becomes a footnote that quotes the fact with its status, then its sources
+    # with their excerpts and links, each part in the span the citation popover reads (casebook.js)
     notes = [footnotes(case)[ref] for ref in FOOTNOTE_REF.findall(case)]
-    assert any(note.startswith("**On the record.** A criminal complaint") for note in notes), notes
+    start = (
+        '<span class="cb-cite__status cb-cite__status--established">**On the record.**</span> '
+        '<span class="cb-cite__statement">A criminal complaint'
+    )
+    [note] = [note for note in notes if note.startswith(start)] or [notes]
+    assert '<span class="cb-cite__excerpt">“' in note, note
+    assert "{ .cb-url .cb-cite__original }" in note and "{ .cb-url .cb-cite__archive }" in note, note
     assert "[Xinjiang Jin](people.md#xinjiang-jin)" in case
 
 

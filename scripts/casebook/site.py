@@ -61,7 +61,7 @@ from casebook.outputs.sanitise import (
     search_exclusions,
 )
 from casebook.render.markdown import abbreviations, expand_page, render_template
-from casebook.render.timeline_svg import timeline_svg
+from casebook.render.timeline_svg import timeline_figure, timeline_svg
 from casebook.render.writer import PageWriter
 
 # Where the timeline SVG goes in its page. Private-use characters are refused in all content, so no
@@ -578,7 +578,7 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     version = _version(book)
     site.files = export_files(book, site_url=options.site_url, version=version)
     site.files["timeline.svg"] = timeline_svg(book).encode()
-    site.trusted_html[TIMELINE_SLOT] = timeline_svg(book, link_base="")
+    site.trusted_html[TIMELINE_SLOT] = timeline_figure(book, link_base="")
     context = downloads_context(
         book,
         site.files,

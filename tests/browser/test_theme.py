@@ -40,6 +40,27 @@ CHANGES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "partials/progress.html": (('role="progressbar">', 'role="progressbar" aria-label="Loading page">'),),
     "partials/source.html": ((' class="md-source" data-md-component="source">', ' class="md-source">'),),
+    # "On this page" (partials/on-this-page.html) after the page's heading
+    "partials/content.html": (
+        (
+            '{% if "\\u003ch1" not in page.content %}\n'
+            "  <h1>{{ page.title | d(config.site_name, true)}}</h1>\n"
+            "{% endif %}\n"
+            "{{ page.content }}\n",
+            '{% if "\\u003ch1" not in page.content %}\n'
+            "  <h1>{{ page.title | d(config.site_name, true)}}</h1>\n"
+            '  {% include "partials/on-this-page.html" %}\n'
+            "  {{ page.content }}\n"
+            '{% elif "</h1>" in page.content %}\n'
+            '  {%- set parts = page.content.split("</h1>", 1) %}\n'
+            "  {{ parts[0] }}</h1>\n"
+            '  {% include "partials/on-this-page.html" %}\n'
+            "  {{ parts[1] }}\n"
+            "{% else %}\n"
+            "  {{ page.content }}\n"
+            "{% endif %}\n",
+        ),
+    ),
 }
 
 
@@ -66,6 +87,7 @@ def test_mkdocs_uses_the_overrides() -> None:
     assert overrides == {
         *CHANGES,
         "main.html",
+        "partials/on-this-page.html",  # the site's own: the table of contents below 960 px
         "assets/javascripts/casebook.js",
         "assets/casebook.css",
         "assets/print.js",

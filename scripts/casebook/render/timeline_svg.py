@@ -9,6 +9,12 @@ or dark. Opened on its own, the picture is dark on light, or light on dark when 
 prefers a dark scheme, on a background of its own (``svg:root`` rules apply only then, never
 when inlined). The one accent colour, for the markers, has a contrast of at least 3:1 (WCAG
 1.4.11) on white and on Material's slate background (#1e2129). No scripts, no fonts to fetch, no external links.
+
+There are two layouts. The wide one (800 units) is the published file and the picture on a wide
+screen. The narrow one (320 units, ``narrow=True``) puts each date above its title and each year on
+a row of its own, for a phone: drawn across a 390 px screen's column (about 358 px) its smallest
+label is about 14 px, where the wide one's were 6 px. The timeline page inlines both
+(``timeline_figure``) and the theme's style sheet shows the one that fits the column.
 """
 
 from __future__ import annotations
@@ -43,6 +49,20 @@ YEAR_SIZE = 16
 TITLE_SIZE = 14
 DATE_SIZE = 13
 NOTE_SIZE = 12  # the smallest text: legend and gap labels (at least 11px, for print)
+
+# The narrow layout: drawn at about 1.1 px per unit on a phone, so 13 units is about 14 px
+NARROW_WIDTH = 320
+N_AXIS_X = 14
+N_TEXT_X = 30  # dates, titles, years and notes, right of the axis
+N_TITLE_CHARS = 32  # 14-unit semibold text in the ~280 units right of the axis
+N_TOP = 118  # first row's baseline
+N_LINE = 18  # each line of a row: the date, then each line of the title
+N_GAP = 14  # between two events
+N_YEAR_ROW = 30  # a year's own row, before its first event
+N_HEADING_SIZE = 16
+N_YEAR_SIZE = 16
+N_TITLE_SIZE = 14
+N_SMALL_SIZE = 13  # dates, legend and gap labels: the smallest text of the narrow layout
 
 # `svg:root` matches only when the SVG is a document of its own (opened directly, or an <img>): then
 # it brings its own background, so text and background always match. Inlined, it stays transparent.
@@ -84,27 +104,26 @@ def _text(x: float, y: float, size: int, content: str, *, extra: str = "") -> st
     return f'<text x="{x}" y="{y}" font-size="{size}" fill="currentColor"{extra}>{escape(content)}</text>'
 
 
-def _marker(y: float, exact: bool) -> str:
+def _marker(y: float, exact: bool, x: float = AXIS_X) -> str:
     if exact:
-        return f'<circle cx="{AXIS_X}" cy="{y}" r="{MARKER}" fill="{ACCENT}"/>'
-    return f'<circle cx="{AXIS_X}" cy="{y}" r="{MARKER - 1}" fill="none" stroke="{ACCENT}" stroke-width="2.5"/>'
+        return f'<circle cx="{x}" cy="{y}" r="{MARKER}" fill="{ACCENT}"/>'
+    return f'<circle cx="{x}" cy="{y}" r="{MARKER - 1}" fill="none" stroke="{ACCENT}" stroke-width="2.5"/>'
 
 
-def _axis(y1: float, y2: float, *, dashed: bool = False) -> str:
+def _axis(y1: float, y2: float, *, dashed: bool = False, x: float = AXIS_X) -> str:
     if y2 - y1 <= 0:
         return ""
     dash = ' stroke-dasharray="3 5"' if dashed else ""
     return (
-        f'<line x1="{AXIS_X}" y1="{y1}" x2="{AXIS_X}" y2="{y2}" stroke="currentColor" stroke-opacity="0.55"'
+        f'<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="currentColor" stroke-opacity="0.55"'
         f' stroke-width="2"{dash}/>'
     )
 
 
-def _break_mark(y: float) -> str:
+def _break_mark(y: float, x: float = AXIS_X) -> str:
     """Two short slanted strokes across the axis: the usual sign of a broken scale."""
     return "".join(
-        f'<line x1="{AXIS_X - 8}" y1="{y + dy + 3}" x2="{AXIS_X + 8}" y2="{y + dy - 3}" stroke="currentColor"'
-        ' stroke-width="2"/>'
+        f'<line x1="{x - 8}" y1="{y + dy + 3}" x2="{x + 8}" y2="{y + dy - 3}" stroke="currentColor" stroke-width="2"/>'
         for dy in (-3, 3)
     )
 
@@ -113,17 +132,34 @@ def _gap_label(first: int, last: int) -> str:
     return f"no events {first}" if first == last else f"no events {first}–{last}"
 
 
-def timeline_svg(book: Casebook, *, page_links: bool = True, link_base: str = "case/timeline/") -> str:
+def _heading(events: list[Event]) -> str:
+    years = sorted({int(e.date[:4]) for e in events})
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+    return f"Timeline of the case, {span}" if span else "Timeline of the case"
+
+
+def timeline_figure(book: Casebook, *, link_base: str = "") -> str:
+    """Both layouts, for inlining in the timeline page: the theme's style sheet shows the wide one in a
+    wide column and the narrow one in a narrow column (print always takes the wide one)."""
+    return (
+        f'<div class="cb-timeline--wide">{timeline_svg(book, link_base=link_base).strip()}</div>\n'
+        f'<div class="cb-timeline--narrow">{timeline_svg(book, link_base=link_base, narrow=True).strip()}</div>\n'
+    )
+
+
+def timeline_svg(
+    book: Casebook, *, page_links: bool = True, link_base: str = "case/timeline/", narrow: bool = False
+) -> str:
     """The timeline as SVG text.
 
     With ``page_links`` each event links to ``{link_base}#{event id}``: relative to the site root by
     default (for a file published at the root); pass ``link_base=""`` when inlining the SVG in the
-    timeline page itself.
+    timeline page itself. ``narrow`` draws the layout for phones (see the module's docstring).
     """
+    if narrow:
+        return _narrow_svg(book, page_links=page_links, link_base=link_base)
     events = _events(book)
-    years = sorted({int(e.date[:4]) for e in events})
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
-    heading = f"Timeline of the case, {span}" if span else "Timeline of the case"
+    heading = _heading(events)
 
     body: list[str] = []
     y = TOP
@@ -207,6 +243,95 @@ def timeline_svg(book: Casebook, *, page_links: bool = True, link_base: str = "c
         f"<style>{STYLE}</style>",
         f'<rect class="cb-tl-bg" width="{WIDTH}" height="{height}" fill="none"/>',
         _text(YEAR_X, 30, HEADING_SIZE, heading, extra=' font-weight="700"'),
+        *legend,
+        *body,
+        "</svg>",
+    ]
+    return "\n".join(line for line in out if line) + "\n"
+
+
+def _event_link(inner: list[str], event: Event, page_links: bool, link_base: str) -> list[str]:
+    if not page_links:
+        return inner
+    # xlink:href, not href: see timeline_svg
+    return [f'<a xlink:href="{_attr(f"{link_base}#{event.id}")}">{"".join(inner)}</a>']
+
+
+def _narrow_svg(book: Casebook, *, page_links: bool, link_base: str) -> str:
+    """The narrow layout: one column right of the axis, each year on its own row, then each event's date
+    above its wrapped title. The same groups, classes and links as the wide layout; its own ids."""
+    events = _events(book)
+    heading = _heading(events)
+    x, axis = N_TEXT_X, N_AXIS_X
+    body: list[str] = []
+    y = N_TOP
+    previous_marker: float | None = None
+    previous_year: int | None = None
+    for index, event in enumerate(events):
+        year = int(event.date[:4])
+        parts: list[str] = []
+        if year != previous_year:
+            if previous_year is not None and year - previous_year > 1:
+                assert previous_marker is not None
+                top = y - 8  # below the last line of the year before
+                bottom = top + BREAK
+                body.append(_axis(previous_marker + MARKER + 3, top, x=axis))
+                body.append(_axis(top, bottom, dashed=True, x=axis))
+                body.append(_break_mark((top + bottom) / 2, x=axis))
+                body.append(
+                    _text(
+                        x,
+                        (top + bottom) / 2 + 5,
+                        N_SMALL_SIZE,
+                        _gap_label(previous_year + 1, year - 1),
+                        extra=' font-style="italic" fill-opacity="0.8"',
+                    )
+                )
+                previous_marker = bottom - MARKER - 3
+                y = bottom + 24
+            parts.append(_text(x, y, N_YEAR_SIZE, str(year), extra=' font-weight="700" class="cb-tl-year"'))
+            y += N_YEAR_ROW
+        marker_y = y - 5
+        if previous_marker is not None:
+            body.append(_axis(previous_marker + MARKER + 3, marker_y - MARKER - 3, x=axis))
+        lines = textwrap.wrap(event.title, N_TITLE_CHARS) or [event.title]
+        date_label = human_date(event.date)
+        parts.insert(0, f"<title>{escape(f'{date_label}: {event.title}')}</title>")
+        inner = [_marker(marker_y, len(event.date) == 10, x=axis)]
+        inner.append(_text(x, y, N_SMALL_SIZE, date_label, extra=' class="cb-tl-date"'))
+        spans = "".join(f'<tspan x="{x}" dy="{N_LINE}">{escape(line)}</tspan>' for line in lines)
+        inner.append(
+            f'<text class="cb-tl-title" x="{x}" y="{y}" font-size="{N_TITLE_SIZE}" font-weight="600"'
+            f' fill="currentColor">{spans}</text>'
+        )
+        parts[1:1] = _event_link(inner, event, page_links, link_base)
+        body.append(
+            f'<g class="cb-tl-event" data-id="{_attr(event.id)}" data-date="{_attr(event.date)}"'
+            f' data-index="{index}">{"".join(parts)}</g>'
+        )
+        previous_marker, previous_year = marker_y, year
+        y += N_LINE * len(lines) + N_LINE + N_GAP
+
+    height = y - N_GAP
+    legend_y, key_y = 54, 80
+    legend = [
+        _text(axis - MARKER, legend_y, N_SMALL_SIZE, f"{len(events)} events"),
+        f'<circle cx="{axis}" cy="{key_y - 4}" r="{MARKER - 1}" fill="{ACCENT}"/>',
+        _text(axis + 12, key_y, N_SMALL_SIZE, "exact day"),
+        f'<circle cx="{axis + 110}" cy="{key_y - 4}" r="{MARKER - 2}" fill="none" stroke="{ACCENT}"'
+        ' stroke-width="2.5"/>',
+        _text(axis + 122, key_y, N_SMALL_SIZE, "month or year only"),
+    ]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        f' class="cb-timeline-svg cb-timeline-svg--narrow" role="group" width="{NARROW_WIDTH}" height="{height}"'
+        f' viewBox="0 0 {NARROW_WIDTH} {height}" aria-labelledby="cb-tl-n-title cb-tl-n-desc"'
+        f' font-family="{_attr(FONT)}" style="max-width: 100%; height: auto">',
+        f'<title id="cb-tl-n-title">{escape(heading)}</title>',
+        f'<desc id="cb-tl-n-desc">{escape(summary(events))}</desc>',
+        f"<style>{STYLE}</style>",
+        f'<rect class="cb-tl-bg" width="{NARROW_WIDTH}" height="{height}" fill="none"/>',
+        _text(axis - MARKER, 28, N_HEADING_SIZE, heading, extra=' font-weight="700"'),
         *legend,
         *body,
         "</svg>",

@@ -1,7 +1,10 @@
 """The per-page helper that templates use: links relative to the page, citations as footnotes.
 
-Material shows a footnote on hover; the writer collects each page's footnotes and labels so that a
-record cited twice on a page gets one note.
+Material shows a footnote on hover; a tap, a click or Enter on its number opens the theme's citation
+popover (``casebook.js``), which reads the parts of the footnote from the spans ``source_detail`` puts
+around them (``cb-cite__*``). Without JavaScript the number still jumps to the footnote, which holds
+the same information. The writer collects each page's footnotes and labels so that a record cited
+twice on a page gets one note.
 
 Every method a template prints returns ``Markup``: Markdown the writer built, in which every value
 from a record is encoded where it lands (``markup.literal`` for text, ``<…>`` for checked URLs,
@@ -112,43 +115,66 @@ class PageWriter:
 
     def cite(self, citation: Citation, owner: str, index: int) -> Markup:
         """Footnote for one citation of a source by ``owner`` (a record id)."""
-        source = self.book.get(citation.source)
-        assert isinstance(source, Source)
-        text = self.source_line(source)
-        if citation.locator:
-            text += f", {markup.literal(citation.locator)}"
-        text += "."
-        if citation.excerpt:
-            text += f" “{markup.literal(citation.excerpt)}”"
-        return self._note(f"{owner}-{index + 1}", text)
+        detail = self.source_detail(citation.source, citation.locator, citation.excerpt)
+        return self._note(f"{owner}-{index + 1}", detail)
 
     def cite_source(self, source_id: str) -> Markup:
+        return self._note(f"src-{source_id}", self.source_detail(source_id))
+
+    def source_detail(self, source_id: str, locator: str | None = None, excerpt: str | None = None) -> str:
+        """One cited source as a footnote gives it: publisher, title (linked to its entry on the sources
+        page), date, the place cited, the excerpt, and links to the original and the archived copy.
+        Each part sits in a span of its own class, which the citation popover reads (``casebook.js``)."""
         source = self.book.get(source_id)
         assert isinstance(source, Source)
-        return self._note(f"src-{source_id}", self.source_line(source) + ".")
+        text = f'<span class="cb-cite">{self.source_line(source)}'
+        if locator:
+            text += f', <span class="cb-cite__locator">{markup.literal(locator)}</span>'
+        text += "."
+        if excerpt:
+            text += f' <span class="cb-cite__excerpt">“{markup.literal(excerpt)}”</span>'
+        return text + f" {self._source_links(source)}</span>"
+
+    def _source_links(self, source: Source) -> str:
+        return (
+            f"[Original]({self.url(source.url)}){{ .cb-url .cb-cite__original }} · "
+            f"[Archived copy]({self.url(source.archive_url)}){{ .cb-url .cb-cite__archive }}"
+        )
 
     def source_line(self, source: Source) -> str:
         line = self._source_lines.get(source.id)
         if line is None:
             title = self._link("*" + markup.literal(source.title) + "*", source.id)
-            line = f"{markup.literal(source.publisher)}, {title}, {human_date(source.published)}"
+            line = (
+                f'<span class="cb-cite__publisher">{markup.literal(source.publisher)}</span>, '
+                f'<span class="cb-cite__title">{title}</span>, '
+                f'<span class="cb-cite__date">{human_date(source.published)}</span>'
+            )
             self._source_lines[source.id] = line
         return line
 
     def cite_record(self, record_id: str) -> Markup:
-        """Footnote citing a fact or a quote, as used by [[fact:id]] in running text."""
+        """Footnote citing a fact or a quote, as used by [[fact:id]] in running text: the fact's status
+        and statement (or the quote), then each of its sources as ``source_detail`` gives them."""
         record = self.book.get(record_id)
         if isinstance(record, Source):
             return self.cite_source(record_id)
         if isinstance(record, Fact):
             status = STATUS_LABELS[record.status][0]
-            body = f"**{status}.** {self.inline(record.statement)} {self.link(record_id, 'The fact and its sources')}."
+            sources = " ".join(self.source_detail(c.source, c.locator, c.excerpt) for c in record.sources)
+            body = (
+                f'<span class="cb-cite__status cb-cite__status--{record.status}">**{markup.literal(status)}.**</span> '
+                f'<span class="cb-cite__statement">{self.inline(record.statement)}</span> '
+                f"{self.link(record_id, 'The fact and its sources')}. {sources}"
+            )
         elif isinstance(record, Quote):
             speaker = self.book.get(record.speaker)
             text = markup.literal(plain(record.text, self.book.label_of, 200))
             body = (
-                f"{markup.literal(speaker.label)}, {markup.literal(record.role)}, {human_date(record.said)}: “{text}” "
-                f"{self.link(record_id, 'The full quote and its source')}."
+                f'<span class="cb-cite__statement">{markup.literal(speaker.label)}, {markup.literal(record.role)}, '
+                f"{human_date(record.said)}: “{text}”</span> "
+                f"{self.link(record_id, 'The full quote and its source')}. "
+                f"{self.source_detail(record.source, record.locator)}"
             )
         else:
             return self.link(record_id)

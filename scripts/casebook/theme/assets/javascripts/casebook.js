@@ -51,3 +51,249 @@ window.addEventListener(
   },
   true,
 );
+
+// Citation popovers. A tap, a click or Enter on a footnote number opens a small dialog beside it (a
+// sheet at the foot of the screen on a phone) with the statement's status, each source's title,
+// publisher and date, the excerpt, and links to the original and the archived copy, instead of
+// jumping to the foot of the page. Escape, the close button, a tap elsewhere or Tab out of it close
+// it; Escape and the close button give the focus back to the number. Everything it shows is read
+// from the footnote, which the renderer marks up part by part (render/writer.py, cb-cite__*), and
+// written with textContent: nothing from a record is ever parsed as HTML. Without JavaScript the
+// number is a plain link to the footnote, which holds the same information; the popover never prints.
+(() => {
+  const STATUSES = ["alleged", "reported", "established", "disputed"];
+  let open = null; // {box, ref, onKey, onDown, onFocus}
+
+  // An address from the footnote, kept only if it is https or on this site (relative, same scheme).
+  const safeHref = (href) => {
+    if (!href) return null;
+    try {
+      const url = new URL(href, document.baseURI);
+      return url.protocol === "https:" || url.protocol === location.protocol ? url.href : null;
+    } catch {
+      return null;
+    }
+  };
+  const el = (tag, className, text) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  };
+  const textOf = (root, selector) => {
+    const node = root.querySelector(selector);
+    return node ? node.textContent.replace(/\s+/g, " ").trim() : "";
+  };
+  const link = (text, href, className) => {
+    const safe = safeHref(href);
+    if (!safe) return null;
+    const a = el("a", className, text);
+    a.href = safe;
+    return a;
+  };
+
+  function close(returnFocus) {
+    if (!open) return;
+    const { box, ref } = open;
+    document.removeEventListener("keydown", open.onKey, true);
+    document.removeEventListener("pointerdown", open.onDown, true);
+    box.removeEventListener("focusout", open.onFocus);
+    box.remove();
+    ref.setAttribute("aria-expanded", "false");
+    open = null;
+    if (returnFocus) {
+      // Material shows its hover tooltip when the number takes the focus: keep it quiet until the
+      // focus moves on, so closing does not open a second copy of the same note
+      document.body.classList.add("cb-popover-quiet");
+      ref.addEventListener("blur", () => document.body.classList.remove("cb-popover-quiet"), { once: true });
+      ref.focus();
+    } else {
+      document.body.classList.remove("cb-popover-quiet");
+    }
+  }
+
+  function build(ref, note) {
+    const number = ref.textContent.trim();
+    const box = el("div", "cb-popover");
+    const id = `cb-popover-${note.id.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+    box.id = id;
+    box.setAttribute("role", "dialog");
+    box.setAttribute("aria-labelledby", `${id}-title`);
+    box.tabIndex = -1;
+    const head = el("div", "cb-popover__head");
+    const title = el("p", "cb-popover__title", `Citation ${number}`);
+    title.id = `${id}-title`;
+    const shut = el("button", "cb-popover__close");
+    shut.type = "button";
+    shut.setAttribute("aria-label", "Close");
+    shut.textContent = "×";
+    shut.addEventListener("click", () => close(true));
+    head.append(title, shut);
+    box.append(head);
+
+    // the statement's status: the footnote's own (a fact cited in running text) or the fact block's
+    const status = note.querySelector(".cb-cite__status");
+    const fact = ref.closest(".cb-fact");
+    const badge = fact && fact.querySelector(".cb-badge");
+    let key = null;
+    let label = "";
+    if (status) {
+      key = [...status.classList].map((c) => c.replace("cb-cite__status--", "")).find((c) => STATUSES.includes(c));
+      label = status.textContent.replace(/\.\s*$/, "").trim();
+    } else if (badge) {
+      key = [...badge.classList].map((c) => c.replace("cb-badge--", "")).find((c) => STATUSES.includes(c));
+      label = badge.textContent.trim();
+    }
+    if (label) {
+      const line = el("p", "cb-popover__status");
+      line.append(el("span", key ? `cb-badge cb-badge--${key}` : "cb-badge", label));
+      const statement = textOf(note, ".cb-cite__statement");
+      if (statement) line.append(" ", el("span", "cb-popover__statement", statement));
+      box.append(line);
+    } else {
+      const statement = textOf(note, ".cb-cite__statement");
+      if (statement) box.append(el("p", "cb-popover__statement", statement));
+    }
+
+    for (const cite of note.querySelectorAll(".cb-cite")) {
+      const part = el("div", "cb-popover__source");
+      const titleLink = cite.querySelector(".cb-cite__title a");
+      const name = textOf(cite, ".cb-cite__title");
+      const heading = el("p", "cb-popover__source-title");
+      heading.append(link(name, titleLink && titleLink.getAttribute("href")) || name);
+      part.append(heading);
+      const meta = [textOf(cite, ".cb-cite__publisher"), textOf(cite, ".cb-cite__date"), textOf(cite, ".cb-cite__locator")];
+      part.append(el("p", "cb-popover__meta", meta.filter(Boolean).join(" · ")));
+      const excerpt = textOf(cite, ".cb-cite__excerpt");
+      if (excerpt) part.append(el("blockquote", "cb-popover__excerpt", excerpt));
+      const links = el("p", "cb-popover__links");
+      const original = cite.querySelector("a.cb-cite__original");
+      const archive = cite.querySelector("a.cb-cite__archive");
+      const found = [
+        original && link("Original", original.getAttribute("href")),
+        archive && link("Archived copy", archive.getAttribute("href")),
+      ].filter(Boolean);
+      found.forEach((a, i) => links.append(...(i ? [" · ", a] : [a])));
+      if (found.length) part.append(links);
+      box.append(part);
+    }
+    // a footnote without marked parts (hand-written pages): its text as it stands
+    if (!note.querySelector(".cb-cite, .cb-cite__statement")) {
+      const text = note.textContent.replace("↩", "").replace(/\s+/g, " ").trim();
+      box.append(el("p", "cb-popover__statement", text));
+    }
+    const more = el("p", "cb-popover__more");
+    const toNote = el("a", null, `Go to footnote ${number}`);
+    toNote.href = `#${note.id}`;
+    toNote.addEventListener("click", () => close(false));
+    more.append(toNote);
+    box.append(more);
+    return box;
+  }
+
+  function place(box, ref) {
+    const rect = ref.getBoundingClientRect();
+    const width = Math.min(box.offsetWidth, document.documentElement.clientWidth - 16);
+    const left = Math.max(8, Math.min(rect.left, document.documentElement.clientWidth - width - 8));
+    box.style.left = `${left + window.scrollX}px`;
+    box.style.top = `${rect.bottom + window.scrollY + 6}px`;
+  }
+
+  function show(ref, note) {
+    close(false);
+    const box = build(ref, note);
+    document.body.append(box);
+    place(box, ref);
+    ref.setAttribute("aria-expanded", "true");
+    document.body.classList.add("cb-popover-quiet");
+    const onKey = (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        close(true);
+      }
+    };
+    const onDown = (event) => {
+      if (!box.contains(event.target) && !ref.contains(event.target)) close(false);
+    };
+    const onFocus = (event) => {
+      if (event.relatedTarget && !box.contains(event.relatedTarget) && event.relatedTarget !== ref) close(false);
+    };
+    document.addEventListener("keydown", onKey, true);
+    document.addEventListener("pointerdown", onDown, true);
+    box.addEventListener("focusout", onFocus);
+    open = { box, ref, onKey, onDown, onFocus };
+    box.focus({ preventScroll: true });
+  }
+
+  // Caught on window, before Material's instant navigation takes the #fragment as a navigation.
+  window.addEventListener(
+    "click",
+    (event) => {
+      if (event.defaultPrevented || event.button > 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
+        return;
+      const ref = event.target instanceof Element ? event.target.closest("a.footnote-ref") : null;
+      if (!ref || !ref.hash) return;
+      const note = document.getElementById(decodeURIComponent(ref.hash.slice(1)));
+      if (!note) return;
+      event.preventDefault();
+      event.stopPropagation();
+      if (open && open.ref === ref) close(true);
+      else show(ref, note);
+    },
+    true,
+  );
+
+  document$.subscribe(() => {
+    close(false);
+    document.querySelectorAll("article a.footnote-ref").forEach((ref) => {
+      ref.setAttribute("aria-haspopup", "dialog");
+      ref.setAttribute("aria-expanded", "false");
+    });
+  });
+})();
+
+// Tables wider than their column scroll sideways (casebook.css draws a shadow on the hidden side).
+// Such a box also gets a line saying so, and becomes a named, focusable region, so that it can be
+// scrolled with the keyboard's arrow keys. Checked on every page and when the window changes size.
+(() => {
+  const mark = () => {
+    document.querySelectorAll("article .md-typeset__scrollwrap").forEach((wrap) => {
+      const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      const hint = wrap.nextElementSibling && wrap.nextElementSibling.classList.contains("cb-scroll-hint")
+        ? wrap.nextElementSibling
+        : null;
+      wrap.classList.toggle("cb-scrolls", scrolls);
+      if (scrolls) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("aria-label", "Table, scrolls sideways");
+        if (!hint) {
+          const line = document.createElement("p");
+          line.className = "cb-scroll-hint";
+          line.setAttribute("aria-hidden", "true");
+          line.textContent = "Scroll the table sideways to see all of it.";
+          wrap.after(line);
+        }
+      } else {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+        if (hint) hint.remove();
+      }
+    });
+  };
+  document$.subscribe(mark);
+  let pending = 0;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(mark);
+  });
+})();
+
+// "On this page" (partials/on-this-page.html) closes once a heading in it is chosen.
+document.addEventListener("click", (event) => {
+  const link = event.target instanceof Element ? event.target.closest(".cb-toc a") : null;
+  const list = link && link.closest("details");
+  if (list) list.open = false;
+});
