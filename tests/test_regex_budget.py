@@ -182,6 +182,8 @@ WORST: dict[str, Worst] = {
     "casebook.core.present._AS_OF_TEXT": Worst(_reps("as of ", "as of 1 ", "as of April ", "as of 20"), "finditer"),
     "casebook.outputs.language._CHINESE": Worst((lambda: "中" + " " * MB, *_reps("中 ", "中(", "中a", "中")), "sub"),
     "casebook.outputs.language._TAG": Worst((lambda: "<" + "a" * MB, *_reps("<", "<a", "a>")), "finditer"),
+    "casebook.outputs.minify._JS_LINE_COMMENT": Worst((*_reps(" ", "//", " //a", "\n"), lambda: " " * MB), "sub"),
+    "casebook.outputs.minify._CSS_COMMENT": Worst((*_reps("/*", "/* a", "*/"), lambda: "/*" + "a" * MB), "sub"),
     "casebook.outputs.sanitise._ABBR": Worst(
         (*_reps('<abbr title="', '<abbr title="a">', "<abbr"), lambda: '<abbr title="' + "a" * MB), "sub"
     ),

@@ -332,3 +332,18 @@ def test_the_bibliography_lists_a_few_citers_of_a_source_and_counts_the_rest(rea
     assert re.search(r"Cited by \d+ records:</strong>", html)
     assert re.search(r" and \d+ more records</p>", html)
     assert "<abbr" not in html.split("<article", 1)[1].split("</article>", 1)[0]
+
+
+def test_the_sites_own_assets_are_published_without_their_comments(real_site: Path) -> None:
+    from casebook.outputs.minify import strip_css, strip_js
+
+    from .conftest import ROOT
+
+    assert strip_js("// why\nconst a = 'http://x';  // kept: not a whole line\n  // gone\nf();\n") == (
+        "const a = 'http://x';  // kept: not a whole line\nf();\n"
+    )
+    assert strip_css("/* why\n   more */\na { b: c; } /* x */\n") == "a { b: c; } "
+    source = (ROOT / "scripts/casebook/theme/assets/javascripts/casebook.js").read_text(encoding="utf-8")
+    published = (real_site / "assets/javascripts/casebook.js").read_text(encoding="utf-8")
+    assert published == strip_js(source) and len(published) < len(source)
+    assert "/*" not in (real_site / "assets/casebook.css").read_text(encoding="utf-8")

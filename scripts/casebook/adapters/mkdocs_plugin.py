@@ -40,6 +40,7 @@ from casebook.adapters.serve_cache import PageCache, SearchCache, TemplateCache
 from casebook.core.errors import ContentError
 from casebook.outputs.lesson_files import FOLDER as LESSON_FILES
 from casebook.outputs.lesson_files import published_files
+from casebook.outputs.minify import minify_own_assets
 from casebook.outputs.offline import SHIM, ZIP_NAME
 from casebook.site import Site, SiteOptions, build_site
 
@@ -274,6 +275,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        minify_own_assets(Path(config.site_dir))
         if self.serving:
             cache = self.page_cache
             log.info(f"casebook: {cache.misses} pages converted, {cache.hits} unchanged pages reused")
