@@ -68,8 +68,8 @@ def in_force(law: Law) -> str:
         return f"{name}, due to come into force on {due} (as of {checked}, the latest source found)"
     if current.in_force:
         return f"{name}, in force from {human_date(current.in_force)}"
-    if current.adopted:  # signed, enacted, published: the label says which
-        return f"{name} ({human_date(current.adopted)})"
+    if current.adopted:  # signed, enacted, published: said with the date, which the label may not date
+        return f"{name} ({dates(law, current)})"
     return name
 
 
