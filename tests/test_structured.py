@@ -18,6 +18,7 @@ REQUIRED = {
     "CreativeWork": ("name", "url"),
     "ItemList": ("name", "url", "itemListElement"),
     "DefinedTermSet": ("name", "url", "hasDefinedTerm"),
+    "Dataset": ("name", "url", "description", "license", "distribution"),
     "Person": ("name", "url"),
     "Organization": ("name", "url"),
 }
@@ -27,6 +28,7 @@ EXPECTED_TYPE = {
     "topics/insider-risk/index.html": "Article",
     "case/timeline/index.html": "ItemList",
     "glossary/index.html": "DefinedTermSet",
+    "sources/index.html": "Dataset",
     "laws/prc-national-intelligence-law/index.html": "Legislation",
     "lessons/insider-risk-tabletop/index.html": "LearningResource",
 }
@@ -135,3 +137,15 @@ def test_sitemap_lastmod_is_the_last_change_to_what_each_page_is_built_from(real
 def test_the_home_page_link_preview_carries_the_site_title(real_site: Path) -> None:
     html = (real_site / "index.html").read_text(encoding="utf-8")
     assert '<meta property="og:title" content="Casebook: the Zoom insider case">' in html  # not the nav's "Home"
+
+
+def test_the_bibliography_page_describes_its_downloads_as_a_dataset(real_site: Path) -> None:
+    """The bibliography's JSON-LD points at the exports (each file exists in the built site), instead
+    of listing every source again."""
+    block = _blocks((real_site / "sources/index.html").read_text(encoding="utf-8"))[0]
+    assert block["@type"] == "Dataset"
+    base = "https://casebook-project.github.io/casebook/"  # mkdocs.yml's site_url
+    files = [d["contentUrl"].removeprefix(base) for d in block["distribution"]]
+    assert files == ["bibliography.csl.json", "bibliography.bib", "bibliography.ris", "sources.csv"]
+    assert all((real_site / f).is_file() for f in files)
+    assert str(len(build_case(ROOT / "content").of_kind("source"))) in block["description"]

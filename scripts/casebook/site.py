@@ -332,7 +332,7 @@ GENERATED: tuple[Generated, ...] = (
         "sources.md.j2",
         lambda book: {"sources": book.of_kind(Source)},
         _folder("source"),
-        jsonld=lambda book, title, url, base: jsonld.sources(book, title, url),
+        jsonld=lambda book, title, url, base: jsonld.sources(book, title, url, base),
     ),
     Generated(
         "glossary.md",

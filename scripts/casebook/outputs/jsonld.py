@@ -110,8 +110,33 @@ def glossary(book: Casebook, name: str, url: str, base: str) -> JsonLd:
     }
 
 
-def sources(book: Casebook, name: str, url: str) -> JsonLd:
-    return item_list(name, url, [citation(s) for s in book.of_kind(Source)])
+# The bibliography's exports, each a distribution of the bibliography as a dataset
+BIBLIOGRAPHY_FILES = (
+    ("bibliography.csl.json", "application/vnd.citationstyles.csl+json"),
+    ("bibliography.bib", "application/x-bibtex"),
+    ("bibliography.ris", "application/x-research-info-systems"),
+    ("sources.csv", "text/csv"),
+)
+
+
+def sources(book: Casebook, name: str, url: str, base: str) -> JsonLd:
+    """The bibliography page as a Dataset whose distributions are the exports. (It listed every
+    source as a CreativeWork: the heaviest part of the heaviest page, growing with each source,
+    and less than the CSL-JSON export holds.)"""
+    count = len(book.of_kind(Source))
+    return {
+        "@context": CONTEXT,
+        "@type": "Dataset",
+        "name": name,
+        "url": url,
+        "description": f"The {count} sources this site cites, with their archived copies and stored excerpts.",
+        "license": licence.DATA.url,
+        "creator": {"@type": "Organization", "name": licence.ATTRIBUTION},
+        "distribution": [
+            {"@type": "DataDownload", "contentUrl": base + file, "encodingFormat": media}
+            for file, media in BIBLIOGRAPHY_FILES
+        ],
+    }
 
 
 def records(name: str, url: str, listed: list[Law] | list[Lesson], base: str) -> JsonLd:
