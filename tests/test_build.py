@@ -210,8 +210,10 @@ def test_lesson_pages_show_answers_to_instructors_only(real_site: Path) -> None:
     assert "Model answer and debrief" in answers and "Rubric" in answers
     # the student page keeps every section's anchor, but not one answer, note, inject or private card
     assert 'id="instructor-notes"' in html and 'id="activity-1"' in html
-    for absent in ("Model answer and debrief", "Private cards", "Rubric", "<details", "Cite this page"):
+    for absent in ("Model answer and debrief", "Private cards", "Rubric", "Cite this page"):
         assert absent not in html, absent
+    # no collapsed answer or note: the only <details> is the "On this page" list of headings
+    assert re.findall(r"<details[^>]*>", html) == ['<details class="cb-toc">']
 
 
 def test_no_unexpanded_citations_in_built_pages(real_site: Path) -> None:
@@ -348,5 +350,8 @@ def test_law_pages_and_the_laws_index_show_which_version_is_in_force(real_site: 
     assert renumbered in cyber
     index = _text((real_site / "laws/index.html").read_text(encoding="utf-8"))
     assert "2023 revised text, in force from 1 July 2023. Versions checked 23 August 2025." in index
-    assert "Text as amended in 2025, in force from 1 January 2026. Versions checked 28 October 2025." in index
+    assert (
+        "Text as amended in 2025, due to come into force on 1 January 2026 (as of October 2025, the latest source "
+        "found). Versions checked 28 October 2025." in index
+    )
     assert "1 November 2014" not in index  # the superseded text's date is no longer shown as the law's

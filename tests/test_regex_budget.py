@@ -183,7 +183,6 @@ WORST: dict[str, Worst] = {
     "casebook.outputs.language._CHINESE": Worst((lambda: "中" + " " * MB, *_reps("中 ", "中(", "中a", "中")), "sub"),
     "casebook.outputs.language._TAG": Worst((lambda: "<" + "a" * MB, *_reps("<", "<a", "a>")), "finditer"),
     "casebook.outputs.minify._JS_LINE_COMMENT": Worst((*_reps(" ", "//", " //a", "\n"), lambda: " " * MB), "sub"),
-    "casebook.outputs.minify._CSS_COMMENT": Worst((*_reps("/*", "/* a", "*/"), lambda: "/*" + "a" * MB), "sub"),
     "casebook.outputs.sanitise._ABBR": Worst(
         (*_reps('<abbr title="', '<abbr title="a">', "<abbr"), lambda: '<abbr title="' + "a" * MB), "sub"
     ),
