@@ -258,3 +258,16 @@ def test_downloads_page(book: Casebook, files: dict[str, bytes]) -> None:
     assert "Zotero" in text and VERSION in re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
     for schema in ("facts", "quotes", "timeline"):
         assert (ROOT / "docs" / "schemas" / "exports" / f"{schema}.schema.json").is_file()
+
+
+def test_an_undated_page_is_shown_and_exported_without_a_date_of_its_own(real_site: Path) -> None:
+    """A web page that gives no date is "undated" in the bibliography and has no date in the exports: its
+    ``published`` is the date of the text it reproduces (the fresh review: an INTERPOL page "of 1956")."""
+    import json
+
+    html = (real_site / "sources/index.html").read_text(encoding="utf-8")
+    entry = html.split('id="interpol-neutrality-article-3-en"', 1)[1].split("</p>", 1)[0]
+    assert "INTERPOL, undated." in entry and "1956" not in entry.split("</strong>", 1)[1]
+    csl = {item["id"]: item for item in json.loads((real_site / "bibliography.csl.json").read_text(encoding="utf-8"))}
+    assert "issued" not in csl["interpol-neutrality-article-3-en"]
+    assert "issued" in csl["doj-2020-12-18-release"]

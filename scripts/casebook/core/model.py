@@ -257,6 +257,9 @@ class Source(Record):
     type: SourceKind
     authors: list[Plain] = []
     published: PartialDate
+    # the page gives no date of its own: ``published`` is then the date of the text it reproduces or
+    # describes (a law, a judgment), or of the reading; it is shown as "undated" and left out of the exports
+    undated: bool = False
     url: HttpsUrl
     archive_url: HttpsUrl
     accessed: FullDate  # the date this record's text was checked (shown as "text checked")
@@ -270,6 +273,13 @@ class Source(Record):
 
 
 FactStatus = Literal["established", "alleged", "reported", "disputed"]
+
+
+def shown_date(source: Source) -> str:
+    """A source's date as the bibliography shows it: '13 June 1956', or 'undated' for a page that gives no date."""
+    from casebook.core.text import human_date
+
+    return "undated" if source.undated else human_date(source.published)
 
 
 class Fact(Record):

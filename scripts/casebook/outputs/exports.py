@@ -44,7 +44,7 @@ from typing import Any
 
 from casebook.core import shortcodes
 from casebook.core.book import Casebook
-from casebook.core.model import Event, Fact, Quote, Record, Source
+from casebook.core.model import Event, Fact, Quote, Record, Source, shown_date
 from casebook.core.text import CITATIONS, human_date, plain
 from casebook.core.urls import record_url, site_base
 from casebook.render.labels import STATUS_LABELS
@@ -298,7 +298,7 @@ def _read_via(book: Casebook, source: Source) -> list[str]:
     for other_id in source.read_via:
         other = book.get(other_id)
         assert isinstance(other, Source)
-        out.append(f"{other.title} ({other.publisher}, {human_date(other.published)}), {other.url}")
+        out.append(f"{other.title} ({other.publisher}, {shown_date(other)}), {other.url}")
     return out
 
 
@@ -420,7 +420,8 @@ def bibtex_entry(book: Casebook, source: Source) -> str:
         fields.append(("langid", "{" + language + "}"))
     # ISO 8601, as precise as known (2020, 2020-06 or 2020-06-04); no year/month besides, which biber
     # would report as overwritten
-    fields.append(("date", "{" + bibtex_escape(source.published) + "}"))
+    if not source.undated:
+        fields.append(("date", "{" + bibtex_escape(source.published) + "}"))
     fields.append(("url", "{" + bibtex_url(source.url) + "}"))
     fields.append(("urldate", "{" + bibtex_escape(source.accessed) + "}"))
     fields.append(("note", "{" + bibtex_escape(_note(book, source)) + "}"))
@@ -450,7 +451,8 @@ def csl_item(book: Casebook, source: Source) -> dict[str, Any]:
         item["authority"] = source.publisher
     else:
         item["publisher"] = source.publisher
-    item["issued"] = {"date-parts": [date_parts(source.published)]}
+    if not source.undated:  # CSL processors print "n.d." for an item without a date
+        item["issued"] = {"date-parts": [date_parts(source.published)]}
     item["accessed"] = {"date-parts": [date_parts(source.accessed)]}
     item["URL"] = source.url
     item["language"] = source.language
@@ -475,8 +477,9 @@ def ris_record(book: Casebook, source: Source) -> list[str]:
     if source.type == "press":
         lines.append(("T2", source.publisher))  # the newspaper or site
     lines.append(("PB", source.publisher))
-    lines.append(("PY", source.published[:4]))
-    lines.append(("DA", _ris_date(source.published)))
+    if not source.undated:
+        lines.append(("PY", source.published[:4]))
+        lines.append(("DA", _ris_date(source.published)))
     lines.append(("UR", source.url))
     lines.append(("Y2", _ris_date(source.accessed)))
     lines.append(("LA", source.language))

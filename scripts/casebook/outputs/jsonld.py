@@ -23,13 +23,11 @@ JsonLd = dict[str, Any]
 
 
 def citation(source: Source) -> JsonLd:
-    return {
-        "@type": "CreativeWork",
-        "name": source.title,
-        "url": source.url,
-        "datePublished": source.published,
-        "publisher": {"@type": "Organization", "name": source.publisher},
-    }
+    data: JsonLd = {"@type": "CreativeWork", "name": source.title, "url": source.url}
+    if not source.undated:  # an undated page's ``published`` is another text's date, not its own
+        data["datePublished"] = source.published
+    data["publisher"] = {"@type": "Organization", "name": source.publisher}
+    return data
 
 
 def article(title: str, url: str, description: str, cited: list[Source], modified: str | None = None) -> JsonLd:

@@ -26,8 +26,8 @@ from markupsafe import Markup
 
 from casebook.core import markup, shortcodes
 from casebook.core.book import Casebook
-from casebook.core.model import Event, Fact, Law, Misconception, Quote, Record, Source, Topic
-from casebook.core.text import human_date, plain
+from casebook.core.model import Event, Fact, Law, Misconception, Quote, Record, Source, Topic, shown_date
+from casebook.core.text import plain
 from casebook.outputs.sanitise import clean
 from casebook.render.labels import STATUS_LABELS
 
@@ -162,7 +162,7 @@ class Printer:
         parts = [
             escape(source.publisher),
             f"<cite>{escape(source.title)}</cite>",
-            escape(human_date(source.published)),
+            escape(shown_date(source)),
         ]
         line = ", ".join(parts) + f'. <span class="url">{escape(source.url)}</span>'
         if archive:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from casebook.core.book import Casebook
 from casebook.core.markup import literal
-from casebook.core.model import THEMES
+from casebook.core.model import THEMES, shown_date
 from casebook.core.text import human_date, plain
 from casebook.render import versions
 from casebook.render.labels import JURISDICTION_LABELS, SOURCE_TYPE_LABELS, STATUS_LABELS
@@ -66,6 +66,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["date"] = human_date
+    env.filters["source_date"] = shown_date  # "undated" for a page that gives no date
     env.filters["anchor"] = _anchor
     env.filters["text"] = lambda value: Markup(literal(str(value)))
     env.globals.update(

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from casebook.core import markup, prose, shortcodes
 from casebook.core.book import Casebook
-from casebook.core.model import Citation, Fact, Lesson, Misconception, Quote, Source
+from casebook.core.model import Citation, Fact, Lesson, Misconception, Quote, Source, shown_date
 from casebook.core.text import human_date, plain
 from casebook.core.urls import page_of, relative, with_anchor
 from casebook.render.labels import STATUS_LABELS
@@ -148,7 +148,7 @@ class PageWriter:
             line = (
                 f'<span class="cb-cite__publisher">{markup.literal(source.publisher)}</span>, '
                 f'<span class="cb-cite__title">{title}</span>, '
-                f'<span class="cb-cite__date">{human_date(source.published)}</span>'
+                f'<span class="cb-cite__date">{shown_date(source)}</span>'
             )
             self._source_lines[source.id] = line
         return line
