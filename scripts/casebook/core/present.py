@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from casebook.core.text import MONTHS
+
 PRESENT_STATUS = re.compile(
     r"\b(?:remains? (?:at large|in|outside|beyond|free|pending|unresolved|valid|uncharged|under)|"
     r"(?:is|are)(?: still)?(?: not)? (?:at large|pending|in force|in custody|in (?:US |U\.S\. )?custody|"
@@ -63,20 +65,6 @@ _AS_OF_TEXT = re.compile(
     r"\b(?i:as of) (?:(?P<day>\d{1,2}) )?(?P<month>January|February|March|April|May|June|July|August|September|"
     r"October|November|December)? ?(?P<year>(?:19|20)\d\d)\b"
 )
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def as_of_dates(text: str) -> Iterator[tuple[int, str]]:
@@ -85,7 +73,7 @@ def as_of_dates(text: str) -> Iterator[tuple[int, str]]:
     for match in _AS_OF_TEXT.finditer(text):
         iso = match.group("year")
         if match.group("month"):
-            iso += f"-{_MONTHS.index(match.group('month')) + 1:02d}"
+            iso += f"-{MONTHS.index(match.group('month')) + 1:02d}"
             if match.group("day"):
                 iso += f"-{int(match.group('day')):02d}"
         line, counted = line + text.count("\n", counted, match.start()), match.start()
