@@ -108,3 +108,13 @@ def test_stale_lists_each_old_as_of_with_its_file_and_line(
     assert any(line.startswith("content/") and "'as of' in case us-v-jin, status" in line for line in lines)
     _, fresh, _ = run("--content", project / "content", "stale", "--docs", no_pages, "--today", "2021-01-01")
     assert fresh.startswith("0 of 3 dated statements")
+
+
+def test_the_about_this_site_mark_is_the_one_comment_a_page_may_hold() -> None:
+    from casebook.core import pages
+
+    marked = f"# A page\n\n{prose.SITE_MARK}\nThis site teaches three things with one case, and says so here.\n"
+    assert list(pages.check_page(marked)) == []
+    assert list(prose.uncited(marked)) == []
+    other = "# A page\n\n<!-- something else -->\nText.\n"
+    assert [p.message for p in pages.check_page(other)] == ["raw HTML is not allowed in pages"]

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from casebook.core import markup, shortcodes
+from casebook.core import markup, prose, shortcodes
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -242,7 +242,9 @@ def _check_markdown(text: str, offset: int, ids: dict[str, int], depth: int) -> 
     previous = ""
     for token in tokens:
         line = (token.map[0] if token.map else 0) + 1 + offset
-        if token.type == "html_block":
+        if token.type == "html_block" and token.content.strip() != prose.SITE_MARK:
+            # the one comment allowed: it marks a block that describes the site itself (core.prose);
+            # the HTML allowlist removes every comment from the published page
             yield PageProblem(line, "raw HTML is not allowed in pages", "write Markdown; use an admonition for a box")
         elif token.type == "code_block":
             # An admonition's or footnote's body, to CommonMark: check it as Markdown too.
