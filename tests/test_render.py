@@ -217,21 +217,25 @@ def test_human_dates(value: str, expected: str) -> None:
     assert human_date(value) == expected
 
 
+# the fields every law record needs, for the version-wording tests
+LAW_FIELDS = {
+    "id": "x-law",
+    "title": "X",
+    "jurisdiction": "prc",
+    "type": "statute",
+    "citation": "X",
+    "summary": "X.",
+    "relevance": "X.",
+    "sources": ["s"],
+}
+
+
 def test_versions_are_worded_from_the_record() -> None:
     """The law page's and the index's wording of versions: what replaced a version, and when."""
     from casebook.core.model import Law
     from casebook.render import versions
 
-    base = {
-        "id": "x-law",
-        "title": "X",
-        "jurisdiction": "prc",
-        "type": "statute",
-        "citation": "X",
-        "summary": "X.",
-        "relevance": "X.",
-        "sources": ["s"],
-    }
+    base = LAW_FIELDS
     law = Law.model_validate(
         {
             **base,
@@ -274,16 +278,7 @@ def test_a_version_not_yet_in_force_when_checked_is_not_called_in_force() -> Non
     from casebook.core.model import Law
     from casebook.render import versions
 
-    base = {
-        "id": "x-law",
-        "title": "X",
-        "jurisdiction": "prc",
-        "type": "statute",
-        "citation": "X",
-        "summary": "X.",
-        "relevance": "X.",
-        "sources": ["s"],
-    }
+    base = LAW_FIELDS
     due = Law.model_validate(
         {
             **base,

@@ -933,7 +933,7 @@ def _unsupported(
 ) -> Iterator[Diagnostic]:
     for detail in support.unsupported(text, haystack):
         where = f" (line {detail.line} of the text)" if detail.line > 1 else ""
-        yield ctx.diag(record_id, path, support.problem(str(path[-1]), detail) + where, support.FIX)
+        yield ctx.diag(record_id, path, support.problem(detail) + where, support.FIX)
 
 
 @rule

@@ -443,7 +443,7 @@ def spoken_date(date: str) -> str:
     return " ".join([*parts, year])
 
 
-def problem(field: str, detail: Detail) -> str:
+def problem(detail: Detail) -> str:
     shown = detail.shown if len(detail.shown) <= 60 else detail.shown[:57] + "…"
     what = {"quoted": "the quoted words", "number": "the number", "month": "the month", "name": "the name"}
     return f"{what[detail.kind]} '{shown}' {'are' if detail.kind == 'quoted' else 'is'} not in any cited excerpt"
