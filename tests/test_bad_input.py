@@ -48,7 +48,20 @@ def test_bad_indentation(run, content: Path) -> None:
 
 def test_unclosed_quote(run, content: Path) -> None:
     _write(content, "facts/complaint-unsealed.yml", 'id: complaint-unsealed\nstatement: "never closed\nstatus: x\n')
-    _fails(run, content, f"{FACT}:", "invalid YAML", "close the quotation mark")
+    # the error points at the quote that was opened (line 2), not at the end of the file where YAML noticed
+    _fails(
+        run,
+        content,
+        f"{FACT}:2:12: YAML syntax: invalid YAML: the quoted value that starts here is not closed",
+        "close the quotation mark",
+    )
+
+
+def test_a_reading_command_does_not_say_nothing_was_written(run, content: Path) -> None:
+    _replace(content, "facts/complaint-unsealed.yml", "status: established", "status: proven")
+    code, _, err = run("--content", content, "excerpts", "doj-2020-12-18-release")
+    assert code == 1 and "1 error in the content: fix them, then run it again" in err
+    assert "nothing was written" not in err
 
 
 def test_duplicate_key(run, content: Path) -> None:

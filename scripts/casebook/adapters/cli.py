@@ -406,10 +406,20 @@ COMMANDS = {
 }
 
 
+# commands that write files: their ContentError message says that nothing was written
+WRITING_COMMANDS = frozenset({"render", "handouts", "permalinks", "schemas", "new"})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except ContentError as error:
-        print(error, file=sys.stderr)
+        if args.command in WRITING_COMMANDS:
+            print(error, file=sys.stderr)  # "...; nothing was written."
+        else:  # a command that only reads the content: there was nothing to write
+            print(
+                "\n".join([*error.lines(), f"{error.summary()} in the content: fix them, then run it again"]),
+                file=sys.stderr,
+            )
         return 1

@@ -240,6 +240,10 @@ def parse_yaml(text: str, display: str) -> tuple[Any, Diagnostic | None]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        if exc.context_mark and exc.context and "quoted scalar" in exc.context:
+            # an unclosed quote is found only at the end of the file or the next one: point at its start
+            mark = exc.context_mark
+            problem = f"the quoted value that starts here is not closed ({problem})"
         line = mark.line + 1 if mark else None
         column = mark.column + 1 if mark else None
         fix = _yaml_fix(str(exc))
