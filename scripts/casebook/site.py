@@ -212,6 +212,17 @@ def _facts_by_topic(book: Casebook) -> dict[str, list[Fact]]:
     return grouped
 
 
+def _most_cited_first(book: Casebook, records: list[Any]) -> list[Any]:
+    """Records in the order a reader looks for them: the most cited first (Jin among the people, the
+    charging documents among the sources), then by date or name, so that equal counts keep a stable order."""
+
+    def key(record: Any) -> tuple[int, str, str]:
+        when = getattr(record, "published", "") or ""
+        return (-len(book.cited_by.get(record.id, [])), str(when), getattr(record, "name", record.id).lower())
+
+    return sorted(records, key=key)
+
+
 def _case(book: Casebook) -> Case | None:
     cases = book.of_kind(Case)
     return cases[0] if cases else None
@@ -294,7 +305,7 @@ GENERATED: tuple[Generated, ...] = (
         "People",
         "The people the case's facts name, with what each is cited for.",
         "entities.md.j2",
-        lambda book: {"records": book.of_kind(Person)},
+        lambda book: {"records": _most_cited_first(book, book.of_kind(Person))},
         _folder("person"),
         jsonld=lambda book, title, url, base: jsonld.entities(book, book.of_kind(Person), "Person", base),
     ),
@@ -303,7 +314,7 @@ GENERATED: tuple[Generated, ...] = (
         "Organisations",
         "The organisations the case's facts name, with what each is cited for.",
         "entities.md.j2",
-        lambda book: {"records": book.of_kind(Organisation)},
+        lambda book: {"records": _most_cited_first(book, book.of_kind(Organisation))},
         _folder("organisation"),
         jsonld=lambda book, title, url, base: jsonld.entities(book, book.of_kind(Organisation), "Organization", base),
     ),
@@ -330,7 +341,7 @@ GENERATED: tuple[Generated, ...] = (
         "Sources",
         "Every source the site relies on, with archived copies.",
         "sources.md.j2",
-        lambda book: {"sources": book.of_kind(Source)},
+        lambda book: {"sources": _most_cited_first(book, book.of_kind(Source))},
         _folder("source"),
         jsonld=lambda book, title, url, base: jsonld.sources(book, title, url, base),
     ),

@@ -89,6 +89,7 @@ def test_mkdocs_uses_the_overrides() -> None:
         "main.html",
         "partials/on-this-page.html",  # the site's own: the table of contents below 960 px
         "assets/javascripts/casebook.js",
+        "assets/javascripts/filters.js",  # narrowing the facts and sources lists
         "assets/casebook.css",
         "assets/print.js",
     }

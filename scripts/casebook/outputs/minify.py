@@ -10,7 +10,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-OWN_ASSETS = ("assets/casebook.css", "assets/javascripts/casebook.js", "assets/print.js")
+OWN_ASSETS = (
+    "assets/casebook.css",
+    "assets/javascripts/casebook.js",
+    "assets/javascripts/filters.js",
+    "assets/print.js",
+)
 
 _JS_LINE_COMMENT = re.compile(r"^[ \t]*//[^\n]*\n", re.MULTILINE)
 
