@@ -31,7 +31,8 @@ def test_seed_site_builds_with_anchors_and_edit_links(project: Path) -> None:
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
-    facts = (project / "site/case/facts/index.html").read_text()
+    assert 'id="complaint-unsealed"' in (project / "site/case/facts/index.html").read_text()  # its stub
+    facts = (project / "site/case/facts/charges-2020/index.html").read_text()  # the fact, on its topic's page
     assert 'id="complaint-unsealed"' in facts
     assert 'class="footnote-ref"' in facts
     # aggregate pages open their folder; single-file pages open the file

@@ -94,7 +94,7 @@ def test_json_exports_hold_every_record(book: Casebook, files: dict[str, bytes])
     assert [e["date"] for e in events] == sorted(e["date"] for e in events)
     for fact in facts:
         record = book.get(fact["id"])
-        assert fact["url"] == f"{SITE}case/facts/#{fact['id']}"
+        assert fact["url"] == f"{SITE}case/facts/{record.topics[0]}/#{fact['id']}"  # its topic's page
         assert [s["source"] for s in fact["sources"]] == [c.source for c in record.sources]
         assert "[[" not in fact["statement"] and "[[" not in fact["statement_markdown"]
     for quote in quotes:
@@ -109,7 +109,8 @@ def test_timeline_summaries_drop_citations_as_text_and_link_them_as_markdown(fil
         for fact in event["facts"]:
             assert fact not in event["summary"]  # a citation is a footnote on the site, not words
         assert not re.search(r"\s[.,;]", event["summary"])
-        assert re.search(r"\]\(https://example\.org/casebook/case/facts/#[a-z0-9-]+\)", event["summary_markdown"])
+        fact_link = r"\]\(https://example\.org/casebook/case/facts/[a-z0-9-]+/#[a-z0-9-]+\)"  # on its topic's page
+        assert re.search(fact_link, event["summary_markdown"])
 
 
 def test_facts_csv(book: Casebook, files: dict[str, bytes]) -> None:

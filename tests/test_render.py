@@ -15,6 +15,7 @@ import pytest
 from casebook.core.errors import ContentError
 from casebook.core.text import human_date
 from casebook.core.validate import build_and_check, build_case
+from casebook.render.labels import SOURCE_TYPE_LABELS
 from casebook.render.markdown import TEMPLATES, abbreviations, environment
 from casebook.site import render_site
 
@@ -36,6 +37,8 @@ def test_every_page_kind_is_rendered(pages: dict[str, str]) -> None:
         "case/disagreements.md",
         "case/misconceptions.md",
         "sources.md",
+        *(f"case/facts/{topic}.md" for topic in ("charges-2020", "zoom-response")),  # a page per topic
+        *(f"sources/{kind}.md" for kind in SOURCE_TYPE_LABELS),  # and per kind of source
         "glossary.md",
         "laws/index.md",
         "lessons/index.md",
@@ -124,7 +127,7 @@ def cited_after(markdown: str, text: str) -> list[str]:
 
 
 def test_fact_is_an_anchor_with_footnoted_citation(pages: dict[str, str]) -> None:
-    facts = pages["case/facts.md"]
+    facts = pages["case/facts/charges-2020.md"]
     assert 'id="complaint-unsealed"' in facts
     [note] = cited_after(facts, "unsealed in federal court in Brooklyn.")
     # the footnote names the source, links its entry on the sources page, and gives the date and place cited,
@@ -134,7 +137,8 @@ def test_fact_is_an_anchor_with_footnoted_citation(pages: dict[str, str]) -> Non
         '<span class="cb-cite__title">[*China-Based Executive at U.S. Telecommunications Company'
     ), note
     assert (
-        '](../sources.md#doj-2020-12-18-release)</span>, <span class="cb-cite__date">18 December 2020</span>, '
+        "](../../sources/government.md#doj-2020-12-18-release)</span>, "
+        '<span class="cb-cite__date">18 December 2020</span>, '
         '<span class="cb-cite__locator">first paragraph</span>.'
     ) in note
     # and links the original and the archived copy
@@ -153,16 +157,17 @@ def test_every_footnote_reference_has_its_definition(pages: dict[str, str]) -> N
 
 
 def test_reported_fact_names_who_reported_it(pages: dict[str, str]) -> None:
-    assert "reported by U.S. Department of Justice" in pages["case/facts.md"]
+    assert "reported by U.S. Department of Justice" in pages["case/facts/charges-2020.md"]
 
 
 def test_backlinks_on_people_and_sources(pages: dict[str, str]) -> None:
     people = pages["case/people.md"]
     assert "## Xinjiang Jin { #xinjiang-jin }" in people
     cited_in = next(line for line in people.splitlines() if line.startswith("**Cited in:**"))
-    assert "[A criminal complaint and an arrest warrant" in cited_in and "(facts.md#complaint-unsealed)" in cited_in
-    sources = pages["sources.md"]
-    assert "**Cited by:**" in sources and "(case/facts.md#complaint-unsealed)" in sources
+    assert "[A criminal complaint and an arrest warrant" in cited_in
+    assert "(facts/charges-2020.md#complaint-unsealed)" in cited_in
+    sources = pages["sources/government.md"]
+    assert "**Cited by 6 records:**" in sources and "(../case/facts/charges-2020.md#complaint-unsealed)" in sources
 
 
 def test_allegations_page_sets_sides_apart(pages: dict[str, str]) -> None:

@@ -22,4 +22,6 @@ def test_synthetic_content_is_valid_and_renders(tmp_path: Path) -> None:
     book = build_case(tmp_path / "content")
     assert len(book.of_kind("fact")) == 60 and len(book.of_kind("event")) == 6
     pages = render_site(book)
-    assert pages["case/facts.md"].count('class="cb-record cb-fact') == 60
+    topics = [page for page in pages if page.startswith("case/facts/")]
+    assert len(topics) == 10 and sum(pages[page].count('class="cb-record cb-fact') for page in topics) == 60
+    assert pages["case/facts.md"].count(".cb-moved }") == 60  # the index keeps a stub for each fact

@@ -44,7 +44,7 @@ def test_history_lists_added_and_corrected_records(project: Path) -> None:
     assert ("quote", "", "added") in changes[1].records
     book = build_case(project / "content")
     page = updates_page(book, changes)
-    assert "- Corrected: [fact zoom-cooperating](case/facts.md#zoom-cooperating)" in page
+    assert "- Corrected: [fact zoom-cooperating](case/facts/zoom-response.md#zoom-cooperating)" in page
     feed = ET.fromstring(atom_feed(book, changes, "https://example.org/site/", "Casebook"))
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = feed.findall("a:entry", ns)

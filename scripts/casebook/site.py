@@ -42,7 +42,18 @@ from casebook.core.model import (
     Topic,
 )
 from casebook.core.text import plain
-from casebook.core.urls import SHARED_PAGES, answers_page, debrief_page, instructor_page, page_of, page_url, site_base
+from casebook.core.urls import (
+    SHARED_PAGES,
+    SPLIT_PAGES,
+    answers_page,
+    debrief_page,
+    instructor_page,
+    page_of,
+    page_url,
+    site_base,
+    source_kind_page,
+    topic_page,
+)
 from casebook.core.validate import build_and_check, build_case
 from casebook.outputs import jsonld
 from casebook.outputs.cite import cite_this_page
@@ -60,6 +71,7 @@ from casebook.outputs.sanitise import (
     first_definitions,
     search_exclusions,
 )
+from casebook.render.labels import SOURCE_TYPE_LABELS
 from casebook.render.markdown import abbreviations, expand_page, render_template
 from casebook.render.timeline_svg import timeline_figure, timeline_svg
 from casebook.render.writer import PageWriter
@@ -152,7 +164,8 @@ class Site:
             raise ValueError(f"{where}: id '{repeated[0]}' is used twice on {path} (give one of them another id)")
         html = mark_chinese(html)
         html = analysis_notes(search_exclusions(citation_separators(html)))
-        html = first_definitions(html, none=path == SHARED_PAGES["source"])
+        bibliography = path == SHARED_PAGES["source"] or path.startswith(SPLIT_PAGES["source"] + "/")
+        html = first_definitions(html, none=bibliography)
         for slot, trusted in self.trusted_html.items():
             if slot in html:
                 html = html.replace(slot, trusted)
@@ -289,7 +302,7 @@ GENERATED: tuple[Generated, ...] = (
         "facts.md.j2",
         lambda book: {"topics": book.of_kind(Topic), "facts_by_topic": _facts_by_topic(book)},
         _folder("fact"),
-        cites=lambda book: _ids(book.of_kind(Fact)),
+        cites=lambda book: [],  # the index of the topic pages, which cite the facts' sources
     ),
     Generated(
         "case/quotes.md",
@@ -341,7 +354,10 @@ GENERATED: tuple[Generated, ...] = (
         "Sources",
         "Every source the site relies on, with archived copies.",
         "sources.md.j2",
-        lambda book: {"sources": _most_cited_first(book, book.of_kind(Source))},
+        lambda book: {
+            "sources": book.of_kind(Source),
+            "pages": {kind: source_kind_page(kind) for kind in SOURCE_TYPE_LABELS},
+        },
         _folder("source"),
         jsonld=lambda book, title, url, base: jsonld.sources(book, title, url, base),
     ),
@@ -451,6 +467,40 @@ def _lesson_pages(book: Casebook, lesson: Lesson) -> Iterator[tuple[Page, str, C
         yield page, "lesson.md.j2", {**context, "view": view}
 
 
+def _split_pages(book: Casebook) -> Iterator[tuple[Page, str, Context, list[str]]]:
+    """(page, template, context, ids it cites) for each topic's page of facts and each kind's page of
+    sources: the records of those kinds are split over pages that keep their address as content grows
+    (``core.urls.SPLIT_PAGES``), and /case/facts/ and /sources/ become their indexes."""
+    facts_by_topic = _facts_by_topic(book)
+    for topic in book.of_kind(Topic):
+        path = topic_page(topic.id)
+        if path == f"{SPLIT_PAGES['topic']}/index.md":  # would be published at /case/facts/, the index
+            raise ValueError(
+                f"{book.origins[topic.id].file}: topic id 'index' would be published at the address of the "
+                "facts index (/case/facts/); give the topic another id"
+            )
+        facts = facts_by_topic.get(topic.id, [])
+        title = f"Facts: {topic.title}"
+        description = plain(topic.summary, book.label_of, 200)
+        page = Page(path, title, description, _folder("fact"), search=bool(facts), in_nav=False)
+        context: Context = {"topic": topic, "facts": facts, "index": SHARED_PAGES["fact"]}
+        yield page, "facts_topic.md.j2", context, [fact.id for fact in facts]
+    sources = _most_cited_first(book, book.of_kind(Source))
+    for kind, label in SOURCE_TYPE_LABELS.items():
+        group = [source for source in sources if source.type == kind]
+        description = f"The sources of this kind the site relies on ({label.lower()}), with archived copies."
+        page = Page(
+            source_kind_page(kind),
+            f"Sources: {label}",
+            description,
+            _folder("source"),
+            search=bool(group),
+            in_nav=False,
+        )
+        context = {"sources": group, "index": SHARED_PAGES["source"]}
+        yield page, "sources_kind.md.j2", context, [source.id for source in group]
+
+
 def _record_jsonld(book: Casebook, page: Page, url: str) -> JsonLd:
     for law in book.of_kind(Law):
         if page_of(law)[0] == page.path:
@@ -519,6 +569,10 @@ def declare_pages(book: Casebook, options: SiteOptions, docs_dir: Path | None = 
         page.jsonld = _record_jsonld(book, page, page_url(page.path, base))
         pages[page.path] = page
         templates[page.path] = (template, {"title": page.title, **context})
+    for page, template, context, ids in _split_pages(book):
+        pages[page.path] = page
+        templates[page.path] = (template, {"title": page.title, **context})
+        cited[page.path] = ids
     if docs_dir is not None:
         for page, ids in _hand_written(book, docs_dir):
             if page.path in pages:

@@ -18,7 +18,7 @@ AA = 4.5
 # (page, selector, what): every kind of sign, on pages that have it
 SIGNS = (
     ("/case/facts/", "a.headerlink", "section permalink"),
-    ("/case/facts/", "a.cb-permalink", "record permalink"),
+    ("/case/facts/charges-2020/", "a.cb-permalink", "record permalink"),
     ("/case/allegations/", 'a[title="The fact and its sources"]', "fact link"),
 )
 

@@ -136,3 +136,39 @@ def test_lesson_print_view_hides_navigation_and_expands_notes(page, server: Loca
     assert len(page.pdf()) > 10_000
     assert page.evaluate("window.__openWhenPrinting") is True
     assert notes.evaluate("d => d.open") is False  # afterprint puts them back
+
+
+# Facts and sources moved to a page per topic and per kind; their old addresses were published.
+OLD_FACT = "/case/facts/#complaint-unsealed-2020-12-18"
+NEW_FACT = "/case/facts/charges-2020/#complaint-unsealed-2020-12-18"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (OLD_FACT, NEW_FACT),
+        ("/sources/#doj-2020-12-18-release", "/sources/government/#doj-2020-12-18-release"),
+        # a topic's page, named with a fact that is on another topic's page: on through the index
+        ("/case/facts/background/#complaint-unsealed-2020-12-18", NEW_FACT),
+    ],
+    ids=["fact", "source", "fact-on-another-topic"],
+)
+def test_an_old_record_address_goes_on_to_the_record(page, server: LocalSite, old: str, new: str) -> None:
+    page.goto(server.url(old))
+    page.wait_for_url(lambda url: urlsplit(url).path + "#" + urlsplit(url).fragment == new)
+    record = page.locator(f'[id="{urlsplit(new).fragment}"]')
+    expect(record).to_have_class(re.compile(r"\bcb-record\b"))
+    expect(record).to_be_in_viewport()
+    page.go_back()  # the old address was replaced in the history, not added to it
+    assert urlsplit(page.url).path + "#" + urlsplit(page.url).fragment != old
+
+
+def test_an_old_record_address_without_javascript_shows_a_link_to_the_record(new_context, server: LocalSite) -> None:
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(server.url(OLD_FACT))
+    stub = page.locator('[id="complaint-unsealed-2020-12-18"]')
+    expect(stub).to_be_visible()  # the browser opened the collapsed list to show it
+    expect(stub).to_be_in_viewport()
+    stub.click()
+    page.wait_for_url(re.compile(re.escape(NEW_FACT) + "$"))
+    expect(page.locator('[id="complaint-unsealed-2020-12-18"]')).to_have_class(re.compile(r"\bcb-fact\b"))

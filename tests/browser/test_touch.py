@@ -24,10 +24,12 @@ PAGES = {
     "home": "/",
     "case": "/case/",
     "facts": "/case/facts/",
+    "facts-topic": "/case/facts/charges-2020/",
     "timeline": "/case/timeline/",
     "law": "/laws/prc-national-intelligence-law/",
     "lesson": "/lessons/insider-risk-tabletop/",
     "sources": "/sources/",
+    "sources-kind": "/sources/press/",
     "glossary": "/glossary/",
 }
 
@@ -74,7 +76,7 @@ def test_a_tap_on_a_citation_opens_its_popover_with_the_source_and_excerpt(phone
 
 
 def test_enter_opens_a_citation_popover_and_escape_closes_it_and_returns_focus(page, server: LocalSite) -> None:
-    page.goto(server.url("/case/facts/"))
+    page.goto(server.url("/case/facts/charges-2020/"))
     ref = page.locator("article .cb-fact a.footnote-ref").first
     ref.focus()
     page.keyboard.press("Enter")

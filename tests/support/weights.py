@@ -21,10 +21,12 @@ PAGE_TYPES = {
     "home": "/",
     "case-overview": "/case/",
     "timeline": "/case/timeline/",
-    "facts": "/case/facts/",
+    "facts": "/case/facts/",  # the index of the topics' pages
+    "facts-topic": "/case/facts/charges-2020/",
     "quotes": "/case/quotes/",
     "people": "/case/people/",
-    "sources": "/sources/",
+    "sources": "/sources/",  # the index of the kinds' pages
+    "sources-kind": "/sources/press/",
     "explainer": "/topics/insider-risk/",
     "law": "/laws/prc-national-intelligence-law/",
     "glossary": "/glossary/",

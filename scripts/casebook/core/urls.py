@@ -23,6 +23,30 @@ SHARED_PAGES: dict[str, str] = {
 }
 # kind -> folder; each record of these kinds has a page of its own
 OWN_PAGES: dict[str, str] = {"law": "laws", "lesson": "lessons"}
+# kind -> folder of the pages its records are split over: a fact is an anchor on its first topic's page
+# (case/facts/<topic>.md), a source on its kind's page (sources/<type>.md). The kind's shared page
+# above becomes the index of those pages and keeps an anchor stub for each record, because
+# /case/facts/#<id> and /sources/#<id> were published before the split (site.py, the index templates).
+SPLIT_PAGES: dict[str, str] = {"topic": "case/facts", "fact": "case/facts", "source": "sources"}
+
+
+def topic_page(topic_id: str) -> str:
+    """The page of one topic's facts: ``case/facts/<topic>.md``, published at /case/facts/<topic>/."""
+    return f"{SPLIT_PAGES['topic']}/{topic_id}.md"
+
+
+def source_kind_page(source_type: str) -> str:
+    """The page of one kind of source: ``sources/<type>.md``, published at /sources/<type>/."""
+    return f"{SPLIT_PAGES['source']}/{source_type}.md"
+
+
+def split_page(record: Record) -> str:
+    """The page a fact, topic or source is published on since the split (see ``SPLIT_PAGES``)."""
+    if record.kind == "topic":
+        return topic_page(record.id)
+    if record.kind == "fact":
+        return topic_page(record.topics[0])  # type: ignore[attr-defined]
+    return source_kind_page(record.type)  # type: ignore[attr-defined]
 
 
 def page_of(record: Record) -> tuple[str, str | None]:
@@ -33,7 +57,17 @@ def page_of(record: Record) -> tuple[str, str | None]:
         return f"{OWN_PAGES[record.kind]}/{record.id}.md", None
     if record.kind == "case":
         return SHARED_PAGES["case"], None
+    if record.kind == "topic":  # a topic's page of facts
+        return topic_page(record.id), None
+    if record.kind in SPLIT_PAGES:
+        return split_page(record), record.id
     return SHARED_PAGES[record.kind], record.id
+
+
+def stub_page(record: Record) -> str | None:
+    """Where a split record's anchor was published before the split, and still resolves through a
+    stub that links to ``page_of`` (None for a record that was never moved)."""
+    return SHARED_PAGES[record.kind] if record.kind in SPLIT_PAGES else None
 
 
 @lru_cache(maxsize=4096)

@@ -89,8 +89,15 @@ def duplicate_ids(html: str) -> list[str]:
 
 # What Material's search should not index (it skips an element with data-search-exclude, then removes
 # the attribute from the page): footnote numbers, which ran into the words before them in results
-# ("Zoom.534"), permalink signs and edit links. Matched in HTML the allowlist wrote, so each is exact.
-_NOT_SEARCHED = ('<sup id="fnref', '<sup class="cb-sep"', '<a aria-label="Link to this ', '<span class="cb-edit">')
+# ("Zoom.534"), permalink signs and edit links, and the lists of stubs on /case/facts/ and /sources/
+# (each record is found on its own page). Matched in HTML the allowlist wrote, so each is exact.
+_NOT_SEARCHED = (
+    '<sup id="fnref',
+    '<sup class="cb-sep"',
+    '<a aria-label="Link to this ',
+    '<span class="cb-edit">',
+    '<details class="cb-moved-list">',
+)
 
 
 def search_exclusions(html: str) -> str:

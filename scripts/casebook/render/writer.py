@@ -331,6 +331,31 @@ class PageWriter:
             heading = f"{heading} {len(ids)} records"
         return Markup(f"\n**{markup.literal(heading)}:** {links}\n{{: .cb-backlinks }}\n")
 
+    @staticmethod
+    def status_counts(facts: list[Fact]) -> Markup:
+        """How many of ``facts`` are alleged, reported, on the record and disputed: ": 3 alleged, 2 on the record"."""
+        parts = []
+        for status, (label, _) in STATUS_LABELS.items():
+            count = sum(1 for fact in facts if fact.status == status)
+            if count:
+                parts.append(f"{count} {label.lower()}")
+        return Markup(f": {markup.literal(', '.join(parts))}" if parts else "")
+
+    def moved_stubs(self, records: list[Fact] | list[Source], what: str) -> Markup:
+        """The anchor stubs an index page keeps for records that moved to pages of their own, in a
+        collapsed list: for each record (and each of its former ids) an element with its old id that
+        links to its new address, so /case/facts/#<id> and /sources/#<id>, published before the split,
+        still land on a link to the record. ``casebook.js`` follows the link when the address names
+        one; without JavaScript the list opens at the named stub (a browser opens a closed
+        ``<details>`` to show a fragment's target)."""
+        if not records:
+            return Markup("")
+        lines = [f'??? cb-moved-list "Links to each {markup.literal(what)} ({len(records)})"', ""]
+        for record in records:
+            text = markup.literal(_first_words(self.label(record.id), 10))
+            lines.append(f"    - {self.anchors(record.id)}[{text}]({self.href(record.id)}){{ #{record.id} .cb-moved }}")
+        return Markup("\n".join(lines) + "\n")
+
     def cited_by(self, record_id: str, kinds: tuple[str, ...] | None = None) -> list[str]:
         ids = self.book.cited_by.get(record_id, [])
         return [i for i in ids if kinds is None or self.book.get(i).kind in kinds]

@@ -297,3 +297,38 @@ document.addEventListener("click", (event) => {
   const list = link && link.closest("details");
   if (list) list.open = false;
 });
+
+// Facts and sources moved to pages of their own (a topic's facts, a kind's sources) in December 2026;
+// /case/facts/#<id> and /sources/#<id> were published before, and the old page keeps a stub for each
+// record: an element with its id that links to its new address (render/writer.py, moved_stubs). An
+// address naming a stub goes on to the record, in place of the old address in the history. On a topic's
+// or kind's page, an address naming nothing on it (a fact that has moved to another topic since) goes
+// to the index, which knows where the record is now. Without JavaScript the stub is a link to follow.
+(() => {
+  const sameSite = (href) => {
+    try {
+      const url = new URL(href, document.baseURI);
+      return url.origin === location.origin && url.protocol === location.protocol ? url.href : null;
+    } catch {
+      return null;
+    }
+  };
+  const follow = () => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    if (!id) return;
+    const target = document.getElementById(id);
+    if (!target) {
+      const index = document.querySelector("article a.cb-split-index");
+      const to = index && sameSite(index.getAttribute("href"));
+      if (to) location.replace(`${to.split("#")[0]}#${encodeURIComponent(id)}`);
+      return;
+    }
+    const stub = target.matches("a.cb-moved")
+      ? target
+      : target.parentElement && target.parentElement.querySelector(":scope > a.cb-moved");
+    const to = stub && sameSite(stub.getAttribute("href"));
+    if (to) location.replace(to);
+  };
+  document$.subscribe(follow);
+  window.addEventListener("hashchange", follow);
+})();

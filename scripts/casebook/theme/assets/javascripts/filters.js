@@ -25,8 +25,9 @@ document$.subscribe(() => {
       if (records.includes(child)) current.records.push(child);
     }
   }
+  // A page of one topic or one kind has no sections: its records are one list, without a section choice.
+  if (!sections.some((s) => s.records.length)) sections.push({ heading: null, id: "", members: [], records });
   const withRecords = sections.filter((s) => s.records.length);
-  if (!withRecords.length) return;
 
   const box = document.createElement("div");
   box.className = "cb-filter";
@@ -56,6 +57,7 @@ document$.subscribe(() => {
     box.append(group);
   }
 
+  const sectioned = withRecords[0].heading !== null && withRecords.length > 1;
   const select = element("select", "cb-filter__section");
   select.id = "cb-filter-section";
   const all = document.createElement("option");
@@ -69,7 +71,7 @@ document$.subscribe(() => {
     select.append(option);
   }
   select.addEventListener("change", () => apply(true));
-  box.append(labelled(select, facts ? "Topic" : "Kind"));
+  if (sectioned) box.append(labelled(select, facts ? "Topic" : "Kind"));
 
   const words = element("input", "cb-filter__words");
   words.type = "search";
@@ -91,7 +93,7 @@ document$.subscribe(() => {
   status.setAttribute("role", "status");
   box.append(status);
 
-  article.insertBefore(box, withRecords[0].heading);
+  article.insertBefore(box, withRecords[0].heading || records[0]);
 
   // the choice in the address, if any
   const params = new URLSearchParams(location.search);
