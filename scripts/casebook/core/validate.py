@@ -249,7 +249,9 @@ def resolve_references(book: Casebook) -> list[Diagnostic]:
                 said = wrong or shortcode_warning(book, code)
                 if said is not None:
                     at = origin.data_path + path
-                    diagnostic = Diagnostic(origin.file, dotted(path), said[0], said[1], data_path=at)
+                    needle = f"[[{code.kind}:{code.id}"  # located in the file at the shortcode itself
+                    in_text = (needle, text.count(needle, 0, code.start))
+                    diagnostic = Diagnostic(origin.file, dotted(path), said[0], said[1], data_path=at, in_text=in_text)
                     (problems if wrong else book.warnings).append(diagnostic)
                 if wrong is None:
                     book.link_back(book.current_id(code.id), record.id)
