@@ -285,6 +285,33 @@ def test_rebuilt_record_text_is_literal_for_python_markdown(text: str) -> None:
     assert scan(f"<html><body>{html}</body></html>") == {}
 
 
+def test_literal_treats_every_whitespace_but_the_space_as_needing_work() -> None:
+    """``markup._OTHER_SPACES`` lists by hand what ``[^\\S ]`` matches (the quick test in ``literal``):
+    a whitespace character missing from it would reach the page uncollapsed."""
+    spaces = re.compile(r"[^\S ]")
+    listed = re.compile(f"[{markup._OTHER_SPACES}]")
+    differ = [hex(n) for n in range(0x110000) if bool(spaces.match(chr(n))) != bool(listed.match(chr(n)))]
+    assert differ == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain words", "plain words"),
+        ("", ""),
+        ("ends with a space ", "ends with a space"),
+        ("two  spaces", "two spaces"),
+        ("tab\there", "tab here"),
+        ("no\u2003break", "no break"),
+        ("# start", "\\# start"),
+        ("1. start", "1\\. start"),
+        ("a*b", "a\\*b"),
+    ],
+)
+def test_literal_escapes_and_collapses(text: str, expected: str) -> None:
+    assert markup.literal(text) == expected
+
+
 def test_allowlist_removes_what_the_site_never_emits() -> None:
     hostile = (
         '<p onclick="x">a</p><script>alert(1)</script><style>p{}</style><img src="https://t.example/p.png">'

@@ -118,11 +118,12 @@ WORST: dict[str, Worst] = {
     "casebook.core.markup._QUICK_LINES": Worst(
         (_spaces_then("a"), *_reps(" \n", "\t\n", " 1", "1234567890", "a\n")), "search"
     ),
-    "casebook.core.markup._NEEDS_PARSER": Worst(
+    "casebook.core.markup._PARSER_CHARS": Worst(_reps("a", "a b\n"), "search"),
+    "casebook.core.markup._PARSER_LINES": Worst(
         (_spaces_then("a"), *_reps("a", " \n", "\t\n", " 1", "1234567890")), "search"
     ),
     "casebook.core.markup._BLANK_LINE": Worst((lambda: "\n" + " " * MB, *_reps("\n ", "\n\t x", "\n")), "split"),
-    "casebook.core.markup._NEEDS_ESCAPE": Worst((_spaces_then("a"), *_reps("a", "a b", "ab\n")), "search"),
+    "casebook.core.markup._ESCAPE_CHARS": Worst((_spaces_then("a"), *_reps("a", "a b")), "search"),
     # core/pages.py (hand-written pages)
     "casebook.core.pages._FRONT_MATTER": Worst(
         (lambda: "---\n" + _run("--\n"), lambda: "---\n" + _run("---x\n"), lambda: "---" + " " * MB), "match"

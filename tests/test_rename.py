@@ -290,3 +290,28 @@ def test_a_record_never_published_gets_no_former_id(run, real: Path) -> None:
     book = build_and_check(real / "content", real / "docs")
     assert book.get("jin-liaison-role").former_ids == []
     assert _mentions(real, "jin-primary-liaison") == []
+
+
+def test_a_second_rename_also_rewrites_citations_of_the_first_id(run, real: Path) -> None:
+    """A record renamed twice: a citation that still uses its first id (a pull request made before the
+    first rename; it resolves with a warning) is rewritten to the newest id by the second rename."""
+    first, second, third = "jin-primary-liaison", "jin-primary-liaison-role", "jin-liaison-to-prc"
+    assert run("--content", real / "content", "rename", "fact", first, second)[0] == 0
+    pending = {"content/case.yml": f"[[fact:{second}", "docs/topics/insider-risk.md": f"[[fact:{second}]]"}
+    for file, written in pending.items():  # as a branch made before the first rename writes them
+        path = real / file
+        text = path.read_text(encoding="utf-8")
+        assert written in text, file
+        path.write_text(text.replace(written, written.replace(second, first), 1), encoding="utf-8")
+    code, out, err = run("--content", real / "content", "validate")
+    assert code == 0, err
+    assert f"[[fact:{first}]]: '{first}' was renamed to '{second}'" in err  # it resolves, with a warning
+    code, out, err = run("--content", real / "content", "rename", "fact", second, third)
+    assert code == 0, err
+    for file in pending:
+        assert f"[[fact:{first}" not in (real / file).read_text(encoding="utf-8"), file
+        assert any(line.strip().startswith(f"{file}:") and f"[[fact:{first}" in line for line in out.splitlines()), out
+    book = build_and_check(real / "content", real / "docs")
+    assert book.get(third).former_ids == [first, second]
+    assert book.warnings == []
+    assert _mentions(real, first) == [f"content/facts/{third}.yml:2: former_ids: [{first}, {second}]"]

@@ -201,3 +201,28 @@ def test_validate_names_the_file_line_and_field_of_a_claim_the_record_does_not_s
     ) in err
     assert f"docs/about/method.md:{line}:1: page: states as fact what the record does not show" in err
     assert "(attribute it" in err
+
+
+@pytest.mark.parametrize(
+    ("statement", "line", "column"),
+    [
+        ("statement: >-\n  A complaint was unsealed\n  in Brooklyn, as [[fact:nope]] says.\n", 4, 19),
+        ("statement: |\n  A complaint was unsealed.\n\n    In Brooklyn [[fact:nope]].\n", 5, 17),
+        ("statement: >- # not [[fact:nope]]\n  Unsealed [[fact:gone]] and [[fact:nope]].\n", 3, 30),
+        ('statement: "Unsealed in Brooklyn, [[fact:nope]]."\n', 2, 35),
+        ("statement: Unsealed in\n  Brooklyn, [[fact:nope]].\n", 3, 13),
+    ],
+    ids=["folded", "literal", "header-comment", "quoted", "plain-multiline"],
+)
+def test_a_wrong_citation_is_reported_where_it_is_written(
+    run, project: Path, statement: str, line: int, column: int
+) -> None:
+    """The position of a [[kind:id]] error is the shortcode's own, also inside a block value whose
+    text starts on the line after its '>-' or '|' (not the field's line)."""
+    text = (project / FACT).read_text(encoding="utf-8")
+    start = text.index("statement:")
+    end = text.index("status:")
+    (project / FACT).write_text(text[:start] + statement + text[end:], encoding="utf-8")
+    code, _, err = run("--content", project / "content", "validate")
+    assert code == 1
+    assert f"{FACT}:{line}:{column}: statement: [[fact:nope]]: unknown fact 'nope'" in err, err

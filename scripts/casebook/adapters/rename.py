@@ -164,36 +164,38 @@ def _former_ids_edit(file: _File, record: Record, data_path: DataPath, old: str)
     return Edit(end, end, f"\n{' ' * (at[1] - 1)}- {old}", what)
 
 
-def _shortcode_edits(text: str, kind: str, old: str, new: str, base: int = 0) -> Iterator[Edit]:
-    """The id of each ``[[kind:old]]`` / ``[[kind:old|text]]`` in ``text`` (outside code)."""
+def _shortcode_edits(text: str, kind: str, olds: tuple[str, ...], new: str, base: int = 0) -> Iterator[Edit]:
+    """The id of each ``[[kind:old]]`` / ``[[kind:old|text]]`` in ``text`` (outside code), for each
+    id in ``olds``: the record's id and its former ids (a citation made before an earlier rename)."""
     for code in shortcodes.find(text):
-        if code.kind == kind and code.id == old:
+        if code.kind == kind and code.id in olds:
             start = base + code.start + len(f"[[{kind}:")
             tail = "|…]]" if code.text else "]]"
-            yield Edit(start, start + len(old), new, f"[[{kind}:{old}{tail} -> [[{kind}:{new}{tail}")
+            yield Edit(start, start + len(code.id), new, f"[[{kind}:{code.id}{tail} -> [[{kind}:{new}{tail}")
 
 
-def _yaml_shortcode_edits(file: _File, kind: str, old: str, new: str) -> Iterator[Edit]:
+def _yaml_shortcode_edits(file: _File, kind: str, olds: tuple[str, ...], new: str) -> Iterator[Edit]:
     """Shortcodes in a YAML file, line by line: a [[…]] is written on one line."""
     base = 0
     for line in file.text.splitlines(keepends=True):
         if "[[" in line:
-            yield from _shortcode_edits(line, kind, old, new, base)
+            yield from _shortcode_edits(line, kind, olds, new, base)
         base += len(line)
 
 
-def _rewrite_shortcodes(value: Any, kind: str, old: str, new: str) -> Any:
-    """``value`` (YAML data) with every ``[[kind:old…`` naming ``new`` instead: what the edits must give."""
+def _rewrite_shortcodes(value: Any, kind: str, olds: tuple[str, ...], new: str) -> Any:
+    """``value`` (YAML data) with every ``[[kind:old…`` (each of ``olds``) naming ``new`` instead: what
+    the edits must give."""
     if isinstance(value, str):
         out, last = [], 0
-        for edit in _shortcode_edits(value, kind, old, new):
+        for edit in _shortcode_edits(value, kind, olds, new):
             out += [value[last : edit.start], new]
             last = edit.end
         return "".join(out) + value[last:]
     if isinstance(value, list):
-        return [_rewrite_shortcodes(v, kind, old, new) for v in value]
+        return [_rewrite_shortcodes(v, kind, olds, new) for v in value]
     if isinstance(value, dict):
-        return {k: _rewrite_shortcodes(v, kind, old, new) for k, v in value.items()}
+        return {k: _rewrite_shortcodes(v, kind, olds, new) for k, v in value.items()}
     return value
 
 
@@ -248,6 +250,11 @@ class _Plan:
     expected: dict[Path, Callable[[Any], Any]] = field(default_factory=dict)  # YAML data changes, per file
     added: list[Path] = field(default_factory=list)  # new files that are copies (a moved snapshot)
     notes: list[str] = field(default_factory=list)  # what was deliberately not done, for the report
+
+    @property
+    def olds(self) -> tuple[str, ...]:
+        """The ids a citation of the record may use: its id, and its former ids (they still resolve)."""
+        return (self.old, *self.book.records[self.old].former_ids)
 
     def file(self, path: Path, display: str) -> _File:
         if path not in self.files:
@@ -311,17 +318,20 @@ def _plan(book: Casebook, kind: str, old: str, new: str, docs_dir: Path | None) 
             plan.expect(file.path, _setter(place.data_path + path, new))
     for place in {o.abs_path: o for o in book.origins.values()}.values():
         text = place.abs_path.read_text(encoding="utf-8-sig")
-        if f"[[{kind}:{old}" in text:
+        if any(f"[[{kind}:{name}" in text for name in plan.olds):
             file = plan.file(place.abs_path, place.file)
-            file.edits.extend(_yaml_shortcode_edits(file, kind, old, new))
+            file.edits.extend(_yaml_shortcode_edits(file, kind, plan.olds, new))
 
     # hand-written pages
     if docs_dir is not None and docs_dir.is_dir():
         for page in sorted(docs_dir.rglob("*.md")):
-            if page.is_symlink() or f"[[{kind}:{old}" not in page.read_text(encoding="utf-8-sig"):
+            if page.is_symlink():
+                continue
+            text = page.read_text(encoding="utf-8-sig")
+            if not any(f"[[{kind}:{name}" in text for name in plan.olds):
                 continue
             file = plan.file(page, _display(root, page))
-            file.edits.extend(_shortcode_edits(file.text, kind, old, new))
+            file.edits.extend(_shortcode_edits(file.text, kind, plan.olds, new))
 
     return plan
 
@@ -410,7 +420,7 @@ def _check_yaml(plan: _Plan, file: _File) -> None:
     after, problem_after = parse_yaml(file.new_text()[0], file.display)
     if problem is not None or problem_after is not None:
         raise RenameError(f"{file.display}: the edited YAML does not parse ({problem_after}); edit it by hand")
-    expected = _rewrite_shortcodes(copy.deepcopy(before), plan.kind, plan.old, plan.new)
+    expected = _rewrite_shortcodes(copy.deepcopy(before), plan.kind, plan.olds, plan.new)
     change = plan.expected.get(file.path)
     if change is not None:
         change(expected)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, overload
 
+from casebook.core import shortcodes
 from casebook.core.errors import Diagnostic, dotted
 from casebook.core.model import Fact, Law, Quote, Record, Source
 
@@ -39,6 +40,8 @@ class Casebook:
     former: dict[str, str] = field(default_factory=dict)
     # problems that do not stop a build, such as a [[fact:old-id]] that resolves through former_ids
     warnings: list[Diagnostic] = field(default_factory=list)
+    # id -> every text of the record, as ``texts`` gives them, read once for all the checks of a run
+    _texts: dict[str, list[tuple[tuple[str | int, ...], str]]] = field(default_factory=dict, repr=False)
 
     def is_broken(self, record_id: str, kinds: tuple[str, ...]) -> bool:
         return self.broken_ids.get(record_id) in kinds or any(k in self.broken_kinds for k in kinds)
@@ -81,6 +84,14 @@ class Casebook:
         if not isinstance(record, cls):
             raise TypeError(f"'{record_id}' is a {record.kind}, not a {cls.kind}")
         return record
+
+    def texts(self, record: Record) -> list[tuple[tuple[str | int, ...], str]]:
+        """(data path, text) of every text a record sets (its fields at their defaults are left out),
+        in field order; the reference check and the wording rules each read them."""
+        found = self._texts.get(record.id)
+        if found is None or found is not self._texts.get(record.id):
+            found = self._texts[record.id] = shortcodes.strings_in(record.model_dump(exclude_defaults=True))
+        return found
 
     def label_of(self, record_id: str) -> str | None:
         """A record's human label (title, name, term …), or None for an unknown id (a former id resolves)."""

@@ -29,6 +29,9 @@ class Diagnostic:
     column: int | None = None
     data_path: Path = ()
     at_key: bool = False  # point at the field name rather than its value (unknown fields)
+    # point inside a text value: at the ``occurrence``-th (0-based) ``needle`` in it, such as a
+    # [[kind:id]] in a folded block, which is lines below the field's '>-' (see ``locate``)
+    in_text: tuple[str, int] | None = None
 
     def __str__(self) -> str:
         where = self.file

@@ -97,6 +97,43 @@ del _first, _resolvers, _tag, _regexp
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
+_Resolvers = tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def _resolvers_by_first() -> tuple[_Resolvers, dict[str, _Resolvers]]:
+    """The (tag, pattern) pairs a plain scalar is tried against: the wildcard ones, and by first
+    character ('' when empty) those of that character followed by the wildcard ones."""
+    wildcard = tuple(_Resolver.yaml_implicit_resolvers.get(None, []))
+    return wildcard, {
+        first: tuple(resolvers) + wildcard
+        for first, resolvers in _Resolver.yaml_implicit_resolvers.items()
+        if first is not None
+    }
+
+
+class _QuickResolver(_Resolver):
+    """``_Resolver`` as libyaml calls it, once per node (300,000 times for 10,000 facts), with the
+    same answers and less work per call: each first character's resolvers joined to the wildcard ones
+    once, not on every call, and no path resolvers to track (there are none)."""
+
+    _WILDCARD, _BY_FIRST = _resolvers_by_first()  # PyYAML's own patterns (YAML 1.1), as _Resolver has them
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        assert not self.yaml_path_resolvers
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self._BY_FIRST.get(value[:1], self._WILDCARD):
+                    if regexp.match(value):
+                        return str(tag)
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
 class _Constructor(SafeConstructor):
     # Aliases need no check here: an alias needs an anchor, an anchor needs '&', and any text with
     # '&' goes through ``_reject_anchors_and_tags`` first. So is every explicit tag ('!').
@@ -121,34 +158,38 @@ class _Constructor(SafeConstructor):
         if not isinstance(node, yaml.MappingNode):
             return super().construct_mapping(node, deep)
         mapping: dict[Any, Any] = {}
-        seen: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == _STR and type(key_node) is yaml.ScalarNode:  # a plain field name, the usual case
+                key = key_node.value
+            elif key_node.tag == "tag:yaml.org,2002:merge":
                 raise ContentYAMLError(
                     "YAML merge keys (<<) are not allowed", "write the fields out", key_node.start_mark
                 )
-            key = self._build(key_node)
-            if not isinstance(key, str):
-                raise ContentYAMLError(
-                    f"field names must be text, got {key!r}", "use a lower-case field name", key_node.start_mark
-                )
-            if key in seen:
-                first = seen[key].line + 1
+            else:
+                key = self._build(key_node)
+                if not isinstance(key, str):
+                    raise ContentYAMLError(
+                        f"field names must be text, got {key!r}", "use a lower-case field name", key_node.start_mark
+                    )
+            if key in mapping:
+                first = next(k for k, _ in node.value if k.value == key).start_mark.line + 1
                 raise ContentYAMLError(
                     f"duplicate key '{key}' (first defined on line {first})",
                     "keep one of the two and delete the other",
                     key_node.start_mark,
                 )
-            seen[key] = key_node.start_mark
-            mapping[key] = self._build(value_node)
+            if value_node.tag == _STR and type(value_node) is yaml.ScalarNode:
+                mapping[key] = value_node.value
+            else:
+                mapping[key] = self._build(value_node)
         return mapping
 
 
-class _Loader(CParser, _Constructor, _Resolver):
+class _Loader(CParser, _Constructor, _QuickResolver):
     def __init__(self, stream: str) -> None:
         CParser.__init__(self, stream)
         _Constructor.__init__(self)
-        _Resolver.__init__(self)
+        _QuickResolver.__init__(self)
 
 
 def _reject_anchors_and_tags(text: str) -> None:

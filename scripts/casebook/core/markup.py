@@ -109,8 +109,17 @@ _FOREIGN_SYNTAX = (
 _PLACEHOLDER = re.compile("\ue000([0-9]+)\ue001")
 # Text without any of these is plain prose to CommonMark (paragraphs of text, nothing else), so the
 # parser is skipped: the characters that start inline syntax, and the line starts of block syntax.
-_NEEDS_PARSER = re.compile(r"[\\`*_\[\]<>&!]|^[ \t]*(?:[#>+*=~-]|[0-9]{1,9}[.)])|^(?: {4}|\t)", re.MULTILINE)
+# Two patterns, not one alternation: a pattern that is one character set is searched by its set
+# alone, while an alternation with line starts tries every branch at every character (5x slower).
+_PARSER_CHARS = re.compile(r"[\\`*_\[\]<>&!]")
+_PARSER_LINES = re.compile(r"^[ \t]*(?:[#>+*=~-]|[0-9]{1,9}[.)])|^(?: {4}|\t)", re.MULTILINE)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _needs_parser(text: str) -> bool:
+    return _PARSER_CHARS.search(text) is not None or _PARSER_LINES.search(text) is not None
+
+
 # Text that matches neither of these has no forbidden character, no foreign syntax and nothing for
 # the parser, so ``check`` answers such text (most statements) with two fast scans: one for
 # characters (a character set, the quickest search there is), one for line starts.
@@ -238,7 +247,7 @@ def check(text: str) -> Problem | None:
                 text.count("\n", 0, found.start()) + 1,
             )
     prepared, _ = _with_placeholders(text)
-    if not _NEEDS_PARSER.search(prepared):
+    if not _needs_parser(prepared):
         return None  # plain prose: nothing CommonMark could read as syntax
     try:
         tokens, env = _parse(prepared)
@@ -374,19 +383,32 @@ _ORDERED_MARKER = re.compile(r"^([0-9]+)([.)])")
 
 # Text that needs none of the work below: no character to escape, no whitespace but single spaces
 # between words, nothing a line may not start with. Most names, titles and labels are like this.
-_NEEDS_ESCAPE = re.compile(f'[\\\\`*_{{}}\\[\\]|&<>"\x00-\x1f{_FORBIDDEN_RANGES}]|[^\\S ]|  |^[ #+!=?:~/0-9-]| $')
+# It is one character set plus three string tests (``_needs_escape``): an alternation of these
+# branches tried each of them at every character, a third of a large site's render.
+# Whitespace other than the space: exactly what ``[^\S ]`` matches (tests/test_markup.py checks it).
+_OTHER_SPACES = "\t\n\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_ESCAPE_CHARS = re.compile(f'[\\\\`*_{{}}\\[\\]|&<>"\x00-\x1f{_FORBIDDEN_RANGES}{_OTHER_SPACES}]')
+_ESCAPED_LINE_STARTS = frozenset(" #+!=?:~/0123456789-")
+
+
+def _needs_escape(text: str) -> bool:
+    """Whether ``literal`` has work to do: a character to escape, whitespace other than single spaces
+    between words, or a first character a line may not start with."""
+    return bool(text) and (
+        text[0] in _ESCAPED_LINE_STARTS or text[-1] == " " or "  " in text or _ESCAPE_CHARS.search(text) is not None
+    )
 
 
 @lru_cache(maxsize=65_536)  # templates print the same dates, labels and names many times
 def literal(text: str) -> str:
     """``text`` as Python-Markdown text that renders as exactly those characters: one line,
     whitespace collapsed, control characters dropped, every Markdown and HTML character escaped."""
-    if not _NEEDS_ESCAPE.search(text):
+    if not _needs_escape(text):
         return text
     text = " ".join(text.split())
     if _FORBIDDEN_CHARS.search(text):
         text = _FORBIDDEN_CHARS.sub("", text)
-    if not _NEEDS_ESCAPE.search(text):  # it only needed its whitespace collapsed
+    if not _needs_escape(text):  # it only needed its whitespace collapsed
         return text
     out = text.translate(_ESCAPES)
     first = out[0]
@@ -410,7 +432,7 @@ def to_markdown(text: str, cite: Cite, *, inline: bool = False) -> str:
     have passed ``check``; tokens outside the subset are written as literal text, never as syntax.
     """
     bare = shortcodes.SHORTCODE.sub("", text) if "[[" in text else text
-    if not _NEEDS_PARSER.search(bare):  # plain prose: paragraphs of literal text and citations
+    if not _needs_parser(bare):  # plain prose: paragraphs of literal text and citations
         paragraphs = [_plain_paragraph(p, cite) for p in _BLANK_LINE.split(text.strip())]
         return (" " if inline else "\n\n").join(p for p in paragraphs if p)
     prepared, codes = _with_placeholders(text)

@@ -221,8 +221,9 @@ class Record(Strict):
 
     @property
     def label(self) -> str:
+        fields = self.__dict__  # a field's value; ``getattr`` of a field a model lacks costs an exception
         for name in ("title", "name", "term", "claim", "question"):
-            value = getattr(self, name, None)
+            value = fields.get(name)
             if isinstance(value, str):
                 return value
         return self.id

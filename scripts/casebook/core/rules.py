@@ -257,7 +257,7 @@ class Context:
         """``site_texts(record)``, computed once per record."""
         found = self.texts_of.get(record.id)
         if found is None:
-            found = self.texts_of[record.id] = list(site_texts(record))
+            found = self.texts_of[record.id] = list(site_texts(record, self.book.texts(record)))
         return found
 
     @classmethod
@@ -839,19 +839,6 @@ def glossary_definitions_say_something(ctx: Context) -> Iterator[Diagnostic]:
 _NOT_THE_SITES_WORDS = {("quote", "text"), ("source", "excerpts"), ("source", "title"), ("misconception", "claim")}
 
 
-def _sentences(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """(path, text) of every text with a space in it inside dumped record data (ids and dates have none)."""
-    if isinstance(value, str):
-        if " " in value:
-            yield path, value
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _sentences(item, (*path, index))
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            yield from _sentences(item, (*path, name))
-
-
 @rule
 def claims_are_worded_as_the_record_allows(ctx: Context) -> Iterator[Diagnostic]:
     """No record says, in its own words and without attribution, that Jin was arrested, indicted,
@@ -1028,15 +1015,20 @@ def people_and_organisations_are_described_by_their_sources(ctx: Context) -> Ite
 # ---------------------------------------------------------------- the present
 
 
-def site_texts(record: object) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def site_texts(
+    record: object, texts: list[tuple[tuple[str | int, ...], str]] | None = None
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(path, text) of every text of a record written in this site's words (not quotes, excerpts,
-    sources' titles, misconceptions' claims or quoted provisions)."""
-    data = record.model_dump(exclude_defaults=True)  # type: ignore[attr-defined]
+    sources' titles, misconceptions' claims or quoted provisions), among ``texts`` (the record's
+    texts, as ``Casebook.texts`` gives them; read from the record when not given). Only texts with a
+    space in them: ids and dates have none."""
+    if texts is None:
+        texts = shortcodes.strings_in(record.model_dump(exclude_defaults=True))  # type: ignore[attr-defined]
     kind = record.kind  # type: ignore[attr-defined]
-    for path, text in _sentences(data):
-        if (kind, path[0]) in _NOT_THE_SITES_WORDS or path[-1] == "excerpt":
+    for path, text in texts:
+        if " " not in text or (kind, path[0]) in _NOT_THE_SITES_WORDS or path[-1] == "excerpt":
             continue
-        if path[0] == "provisions" and data["provisions"][path[1]].get("form") == "quote":
+        if path[0] == "provisions" and record.provisions[path[1]].form == "quote":  # type: ignore[attr-defined]
             continue
         yield path, text
 

@@ -78,12 +78,28 @@ def line_of(text: str, offset: int) -> tuple[int, int]:
 
 def texts_with_shortcodes(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(data path, text) for every string inside dumped record data that contains a ``[[``."""
-    if isinstance(value, str):
-        if "[[" in value:
-            yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from texts_with_shortcodes(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from texts_with_shortcodes(item, (*path, index))
+    return ((at, text) for at, text in strings_in(value, path) if "[[" in text)
+
+
+Path_ = tuple[str | int, ...]
+
+
+def strings_in(value: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
+    """(data path, text) of every string inside dumped record data (dicts and lists), in order.
+
+    A list built by plain recursion, not nested generators: validation reads every record's texts,
+    and a generator per level cost more than the reading."""
+    out: list[tuple[Path_, str]] = []
+
+    def walk(value: Any, path: Path_) -> None:
+        if isinstance(value, str):
+            out.append((path, value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*path, index))
+
+    walk(value, path)
+    return out

@@ -81,10 +81,14 @@ def plain(text: str, label_of: LabelOf, limit: int | None = None) -> str:
     if _DROPPED in out:  # drop each citation with the spaces before it (a split: `\s*\x00` is quadratic)
         parts = out.split(_DROPPED)
         out = "".join([part.rstrip() for part in parts[:-1]] + [parts[-1]])
-    out = _LINK.sub(r"\1", out)
-    out = _CODE.sub(r"\1", out)
+    # each pattern needs its opening character: testing for it first skips most texts' scans
+    if "](" in out:
+        out = _LINK.sub(r"\1", out)
+    if "`" in out:
+        out = _CODE.sub(r"\1", out)
     for _ in range(2):  # nested emphasis (**bold _italic_**)
-        out = _EMPHASIS.sub(r"\2", out)
+        if "*" in out or "_" in out:
+            out = _EMPHASIS.sub(r"\2", out)
     out = " ".join(out.split())
     if limit and len(out) > limit:
         out = out[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -11,6 +11,7 @@ A ``[[kind:old-id]]`` that names a former id of a renamed record still resolves,
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import typing
 from collections.abc import Iterator
@@ -177,25 +178,30 @@ def schema_diagnostics(raw: RawRecord, model: type[Record], error: ValidationErr
 # ---------------------------------------------------------------- references
 
 
-def _walk(value: Any, pattern: list[str], path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """Values at a dotted pattern such as 'sources.*.source' inside record data."""
-    if not pattern:
-        yield path, value
-        return
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from _walk(item, rest, (*path, index))
-    elif isinstance(value, BaseModel):
-        yield from _walk(getattr(value, head, None), rest, (*path, head))
+def _walk(value: Any, pattern: tuple[str, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Values at a dotted pattern such as 'sources.*.source' inside record data, in order: one level
+    of the pattern at a time over lists, not a generator per value (this runs for every record)."""
+    found: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    for head in pattern:
+        if head == "*":
+            found = [((*at, i), item) for at, items in found if isinstance(items, list) for i, item in enumerate(items)]
+        else:
+            found = [((*at, head), getattr(item, head, None)) for at, item in found if isinstance(item, BaseModel)]
+        if not found:
+            break
+    return found
+
+
+@functools.cache
+def _patterns(model: type[Record]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    return tuple((tuple(pattern.split(".")), kinds) for pattern, kinds in model.references.items())
 
 
 def field_references(record: Record) -> Iterator[tuple[tuple[str | int, ...], str, tuple[str, ...]]]:
     """(path inside the record, id, kinds it may name) for every id in a reference field of ``record``
     (its ``references``: dotted paths, '*' for each list item)."""
-    for pattern, kinds in record.references.items():
-        for path, target in _walk(record, pattern.split("."), ()):
+    for pattern, kinds in _patterns(type(record)):
+        for path, target in _walk(record, pattern):
             if isinstance(target, str):
                 yield path, target, kinds
 
@@ -237,13 +243,15 @@ def resolve_references(book: Casebook) -> list[Diagnostic]:
             problems.append(Diagnostic(origin.file, dotted(path), problem, fix, data_path=origin.data_path + path))
         if not origin.has_shortcodes:
             continue
-        for path, text in shortcodes.texts_with_shortcodes(record.model_dump(exclude_defaults=True)):
-            for code in shortcodes.find(text):
+        for path, text in book.texts(record):
+            for code in shortcodes.find(text):  # none in a text without a [[
                 wrong = check_shortcode(book, code)
                 said = wrong or shortcode_warning(book, code)
                 if said is not None:
                     at = origin.data_path + path
-                    diagnostic = Diagnostic(origin.file, dotted(path), said[0], said[1], data_path=at)
+                    needle = f"[[{code.kind}:{code.id}"  # located in the file at the shortcode itself
+                    in_text = (needle, text.count(needle, 0, code.start))
+                    diagnostic = Diagnostic(origin.file, dotted(path), said[0], said[1], data_path=at, in_text=in_text)
                     (problems if wrong else book.warnings).append(diagnostic)
                 if wrong is None:
                     book.link_back(book.current_id(code.id), record.id)

@@ -84,7 +84,15 @@ def render_template(book: Casebook, template: str, writer: PageWriter, **context
     body = environment().get_template(template).render(page=writer, book=book, **context)
     notes = writer.footnotes()
     text = body.rstrip() + ("\n\n" + notes if notes else "") + "\n"
-    return re.sub(r"\n{3,}", "\n\n", text)
+    return _collapse_blank_lines(text)
+
+
+def _collapse_blank_lines(text: str) -> str:
+    """Every run of three or more newlines as two (a blank line), as ``re.sub(r"\\n{3,}", "\\n\\n")``
+    would, by ``str.replace``: a regex scan of a 10 MB page took a second."""
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text
 
 
 def expand_page(writer: PageWriter, markdown: str) -> str:

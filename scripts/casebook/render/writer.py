@@ -59,6 +59,7 @@ class PageWriter:
         # thousands of facts, or a fact listed under each of its people, is written once per page
         self._links: dict[str, Markup] = {}
         self._source_lines: dict[str, str] = {}
+        self._source_link_lines: dict[str, str] = {}  # a source's links to its original and archived copy
 
     # links ------------------------------------------------------------
     def href(self, record_id: str) -> Markup:
@@ -136,10 +137,13 @@ class PageWriter:
         return text + f" {self._source_links(source)}</span>"
 
     def _source_links(self, source: Source) -> str:
-        return (
-            f"[Original]({self.url(source.url)}){{ .cb-url .cb-cite__original }} · "
-            f"[Archived copy]({self.url(source.archive_url)}){{ .cb-url .cb-cite__archive }}"
-        )
+        links = self._source_link_lines.get(source.id)
+        if links is None:
+            links = self._source_link_lines[source.id] = (
+                f"[Original]({self.url(source.url)}){{ .cb-url .cb-cite__original }} · "
+                f"[Archived copy]({self.url(source.archive_url)}){{ .cb-url .cb-cite__archive }}"
+            )
+        return links
 
     def source_line(self, source: Source) -> str:
         line = self._source_lines.get(source.id)
