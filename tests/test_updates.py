@@ -165,6 +165,22 @@ def test_one_record_changed_twice_in_a_day_is_one_entry(project: Path) -> None:
     assert f"· changes [{two}]({COMMITS}{two}), [{one}]({COMMITS}{one})" in updates_page(book, changes, COMMITS)
 
 
+def test_a_rebuild_reads_only_the_new_commits(project: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`mkdocs serve` rebuilds on every save: the commits already read are not read or parsed again."""
+    from casebook.outputs import feed
+
+    _history(project)
+    first = read_history(project)
+    asked: list[list[str]] = []
+    reader = feed.read_blobs
+    monkeypatch.setattr(feed, "read_blobs", lambda root, specs: asked.append(specs) or reader(root, specs))
+    assert read_history(project) == first and asked == [[]]
+    _edit(project / "content/facts/zoom-cooperating.yml", "US Justice", "U.S. Justice")
+    _git(project, "commit", "-qam", "Again", date="2026-01-04T08:00:00Z")
+    again = read_history(project)
+    assert again[1:] == first and len(asked[1]) == 2  # the new commit's one file, before and after
+
+
 def test_records_are_compared_by_their_data() -> None:
     old = parse_records("- id: a\n  text: one\n- id: b\n  text: two\n- id: c\n  text: three\n", one=False)
     new = parse_records(
