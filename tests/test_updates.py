@@ -226,3 +226,15 @@ def test_a_shallow_clone_reports_no_change_at_its_cut(project: Path, tmp_path: P
 def test_no_history_outside_git(content: Path) -> None:
     assert read_history(content.parent) == []
     assert "No recorded changes" in updates_page(build_case(content), [])
+
+
+def test_a_misconception_is_quoted_not_stated(project: Path) -> None:
+    """An entry for a misconception names the false claim in quotation marks, not in the site's voice."""
+    from casebook.outputs.feed import Change
+    from casebook.outputs.record_changes import RecordChange
+
+    book = build_case(project / "content")
+    misconception = next(iter(book.of_kind("misconception")))
+    change = Change("2026-01-02", "m", "abc1234", [RecordChange("misconception", misconception.id, "changed", {}, {})])
+    claim = plain(misconception.claim, book.label_of, 90)  # type: ignore[attr-defined]
+    assert entries(book, [change])[0].title == f"Misconception updated: “{claim}”"

@@ -163,6 +163,8 @@ def _text_of(book: Casebook, kind: str, data: dict[str, Any] | None) -> str:
         speaker = data.get("speaker")
         said = book.label_of(speaker) if isinstance(speaker, str) else None
         return f"“{text}”" + (f" ({said})" if said else "")
+    if kind == "misconception":  # a claim the site corrects: in quotation marks, never in the site's voice
+        return f"“{text}”"
     return text
 
 
