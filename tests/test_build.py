@@ -343,6 +343,16 @@ def test_search_leaves_out_footnotes_reference_blocks_and_teachers_pages(real_si
     assert debriefs and (real_site / "updates" / "index.html").is_file()
 
 
+def test_the_search_index_stays_within_its_budget(real_site: Path) -> None:
+    """Material's search fetches its whole index on a reader's first search. Past about 150 KiB gzip a
+    Pagefind index would cost a first query less (scripts/bench/RESULTS.md, "Issue 15: search"): a
+    signal to measure again, not a limit of the site. A size, not a time: the same on any machine."""
+    import gzip
+
+    data = (real_site / "search" / "search_index.json").read_bytes()
+    assert len(gzip.compress(data, 9)) <= 150 * 1024, len(gzip.compress(data, 9))
+
+
 def test_a_comma_separates_side_by_side_citations_and_only_those(real_site: Path) -> None:
     """Citation numbers next to each other get a comma, written in the HTML; numbers with words between
     them get none (a CSS rule between adjacent numbers had put 267 stray commas on 28 pages)."""
