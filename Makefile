@@ -78,6 +78,7 @@ build/vendor/iframe-worker/shim/index.js:
 
 ## bench: time the pipeline on synthetic content, the plugin against a plain build, and a serve rebuild
 bench: $(STAMP) $(NODE_TOOLS)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[bench]'
 	PYTHONPATH=scripts $(BIN)/python -m bench.pipeline
 	PYTHONPATH=scripts $(BIN)/python -m bench.serve
 	PYTHONPATH=scripts $(BIN)/python -m bench.browser

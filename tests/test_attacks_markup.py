@@ -214,6 +214,9 @@ def _git(root: Path, *args: str) -> None:
 @pytest.fixture
 def hostile_site(project: Path, tmp_path: Path) -> Path:
     content = project / "content"
+    _git(project, "init", "-q")
+    _git(project, "add", "content")
+    _git(project, "commit", "-qm", "Seed")  # the hostile values below come in a second commit: What's new lists them
     _replace(content, "people.yml", "name: Xinjiang Jin", "name: " + _yaml_quoted(NAME))
     _replace(content, FACT, STATEMENT_END, f"{STATEMENT_END} {STATEMENT}")
     _replace(
@@ -232,7 +235,6 @@ def hostile_site(project: Path, tmp_path: Path) -> Path:
     )
     method = project / "docs" / "about" / "method.md"
     method.write_text(f"---\ndescription: {_yaml_quoted(DESCRIPTION)}\n---\n" + method.read_text(encoding="utf-8"))
-    _git(project, "init", "-q")
     _git(project, "add", "content")
     _git(project, "commit", "-qm", COMMIT)
     site = tmp_path / "site"
@@ -252,7 +254,10 @@ def test_hostile_values_are_inert_on_every_page(hostile_site: Path) -> None:
     text = re.sub(r"<[^>]+>", "", people)
     assert "{ #zoom } *[Zoom]: x !!! danger [y](javascript:alert(1))" in text.replace("&amp;", "&")
     updates = (hostile_site / "updates" / "index.html").read_text(encoding="utf-8")
-    assert "&lt;img src=x onerror=alert(1)&gt;" in updates
+    # the changed records as readers know them, escaped; the commit subject (maintainers' words) nowhere
+    assert "Source corrected: " in updates and "Our Perspective&quot; onmouseover" in updates.replace('"', "&quot;")
+    assert "Person updated: " in updates
+    assert "onerror" not in updates
     method = (hostile_site / "about" / "method" / "index.html").read_text(encoding="utf-8")
     assert 'http-equiv="refresh"' not in method
     lesson = (hostile_site / "lessons" / "reading-a-complaint" / "index.html").read_text(encoding="utf-8")

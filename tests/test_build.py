@@ -316,6 +316,44 @@ def test_search_indexes_words_not_footnote_numbers(real_site: Path) -> None:
     assert pages == []
 
 
+def test_search_leaves_out_footnotes_reference_blocks_and_teachers_pages(real_site: Path) -> None:
+    """The index holds what readers search for, not the reference apparatus: no footnote (each restates
+    its statement and quotes its sources' excerpts, and is what a citation popover shows), no "Cite this
+    page" box, no "Excerpts as retrieved", no "Cited by" list, and no gap where a citation number was
+    ("Brooklyn ."). Instructor views, answer keys, debrief sheets and What's new are not in it at all
+    (a lesson appeared twice; What's new matched any record's words). The pages still show all of it."""
+    import json
+
+    docs = json.loads((real_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    texts = {d["location"]: d["title"] + " " + d["text"] for d in docs}
+    for marker in ("↩", "The fact and its sources", "Excerpts as retrieved", "Cited by:", "Chicago: Casebook"):
+        assert not [where for where, text in texts.items() if marker in text], marker
+    assert not [where for where, text in texts.items() if re.search(r"\w [.,;:](?:\s|<|$)", text)]
+    case = (real_site / "case" / "index.html").read_text(encoding="utf-8")
+    footnote = "A complaint and arrest warrant were unsealed today in federal court in Brooklyn"
+    assert footnote in case and 'class="footnote"' in case and "Cite this page" in case
+    assert not [where for where, text in texts.items() if footnote in text]
+    sources = (real_site / "sources" / "index.html").read_text(encoding="utf-8")
+    assert "Excerpts as retrieved" in sources and "Cited by:" in sources
+    pages = {where.split("#")[0] for where in texts}
+    assert not [p for p in pages if re.search(r"/(instructor|answers|debrief)/$", p) or p == "updates/"]
+    assert {p for p in pages if p.startswith("lessons/") and p != "lessons/"} == {
+        f"lessons/{view.parent.parent.name}/" for view in real_site.glob("lessons/*/instructor/index.html")
+    }
+    debriefs = list(real_site.glob("lessons/*/debrief/index.html"))
+    assert debriefs and (real_site / "updates" / "index.html").is_file()
+
+
+def test_the_search_index_stays_within_its_budget(real_site: Path) -> None:
+    """Material's search fetches its whole index on a reader's first search. Past about 150 KiB gzip a
+    Pagefind index would cost a first query less (scripts/bench/RESULTS.md, "Issue 15: search"): a
+    signal to measure again, not a limit of the site. A size, not a time: the same on any machine."""
+    import gzip
+
+    data = (real_site / "search" / "search_index.json").read_bytes()
+    assert len(gzip.compress(data, 9)) <= 150 * 1024, len(gzip.compress(data, 9))
+
+
 def test_a_comma_separates_side_by_side_citations_and_only_those(real_site: Path) -> None:
     """Citation numbers next to each other get a comma, written in the HTML; numbers with words between
     them get none (a CSS rule between adjacent numbers had put 267 stray commas on 28 pages)."""

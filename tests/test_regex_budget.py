@@ -227,6 +227,11 @@ WORST: dict[str, Worst] = {
     "casebook.outputs.exports._KEY_UNSAFE": Worst(_reps("!", "a"), "sub"),
     "casebook.outputs.feed._NOT_XML": Worst(_reps("\x01", "a"), "sub"),
     "casebook.outputs.sanitise._ID": Worst(_reps(' id="', " id=", ' id="a'), "findall"),
+    # the search index's text (outputs/sanitise.tidy_search_text)
+    "casebook.outputs.sanitise._SPACE_BEFORE_PUNCTUATION": Worst((_spaces_then("."), *_reps(" ", " .", " a")), "sub"),
+    "casebook.outputs.sanitise._EMPTY_PARAGRAPH": Worst(
+        (*_reps("<p>", "<p> ", "<p> </p>", "<p></p> "), lambda: "<p>" + " " * MB), "sub"
+    ),
     "casebook.outputs.permalinks._ID": Worst((*_reps(' id="', " id=", ' id="a'),), "findall"),
     "casebook.outputs.permalinks._HEADING_ID": Worst(
         (*_reps("<h2", '<h2 id="', "<h2 ", "<h3 id"), lambda: "<h2" + " " * MB), "findall"

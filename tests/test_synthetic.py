@@ -25,3 +25,20 @@ def test_synthetic_content_is_valid_and_renders(tmp_path: Path) -> None:
     topics = [page for page in pages if page.startswith("case/facts/")]
     assert len(topics) == 10 and sum(pages[page].count('class="cb-record cb-fact') for page in topics) == 60
     assert pages["case/facts.md"].count(".cb-moved }") == 60  # the index keeps a stub for each fact
+
+
+def test_the_benchmark_project_passes_the_checks_a_build_makes(tmp_path: Path) -> None:
+    """`make bench` builds the real docs/ over synthetic content (bench.browser.synthetic_project): the
+    pages' citations of real records must become citations the synthetic content has, or every
+    paragraph "cites nothing" and the build refuses the project (as it did, stopping `make bench`)."""
+    from casebook.core.validate import build_and_check
+
+    code = (
+        "import sys; from pathlib import Path; sys.path[:0] = [sys.argv[2], sys.argv[3]]\n"
+        "from bench.browser import synthetic_project; synthetic_project(Path(sys.argv[1]), 60)"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path), str(ROOT / "scripts"), str(ROOT)], check=True, timeout=120
+    )
+    book = build_and_check(tmp_path / "content", tmp_path / "docs")
+    assert len(book.of_kind("fact")) == 60

@@ -8,12 +8,16 @@
    SEO. Budgets: accessibility 100 and best practices >= 95 everywhere; performance >= 95 on the
    home page and a lesson.
 3. Build growth: strict builds of the real docs/ over synthetic content of 75, 750 and 7,500
-   facts (1x, 10x, 100x the real fact count), each in a fresh process: wall time and peak memory.
+   facts (1x, 10x, 100x the real fact count), each in a fresh process: wall time and peak memory,
+   and the search index raw and gzip.
+4. Search (``bench.search``), on the real site and each synthetic one: what a reader's first query
+   transfers with Material's search, and with Pagefind indexing the same content (``--search-sizes``).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import re
@@ -131,41 +135,49 @@ def measure_build(project: Path, site: Path) -> dict[str, float]:
     return json.loads(out.stdout)
 
 
-def _synthetic_citation(match: re.Match[str]) -> str:
-    """A citation in a real page becomes a citation of the first synthetic fact (after the link's own
-    text, if it had some): a paragraph that cited something still cites something, as validate asks."""
-    text = match.group(3)
-    return f"{text} [[fact:fact-00000]]" if text else "[[fact:fact-00000]]"
-
-
 def synthetic_project(dest: Path, facts: int) -> None:
-    """mkdocs.yml, the theme, the real docs/ (each citation pointed at a synthetic fact) and synthetic content."""
+    """mkdocs.yml, the theme, the real docs/ and synthetic content. The real pages cite and link records
+    the synthetic content does not have: each citation or law link becomes a citation of a synthetic fact (a paragraph
+    must cite something or be marked as analysis), each link its own text or nothing."""
     from bench.synthetic import generate
     from casebook.core.shortcodes import SHORTCODE
+    from casebook.core.text import CITATIONS
+
+    def stand_in(code: re.Match[str]) -> str:
+        text = code.group(3) or ""
+        return text + "[[fact:fact-00000]]" if code.group(1) in (*CITATIONS, "law") else text
 
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", dest / "docs")
     for page in (dest / "docs").rglob("*.md"):
-        page.write_text(SHORTCODE.sub(_synthetic_citation, page.read_text(encoding="utf-8")), encoding="utf-8")
+        page.write_text(SHORTCODE.sub(stand_in, page.read_text(encoding="utf-8")), encoding="utf-8")
     theme = dest / "scripts" / "casebook" / "theme"
     theme.parent.mkdir(parents=True)
     shutil.copytree(ROOT / "scripts" / "casebook" / "theme", theme)
     generate(dest / "content", facts)
 
 
-def bench_growth(sizes: list[int], repeats: int) -> list[dict[str, object]]:
+def bench_growth(sizes: list[int], repeats: int, search_sizes: set[int]) -> list[dict[str, object]]:
+    """Build growth rows; for the real site (size 0 in ``search_sizes``) and each size in it, the
+    first-query figures of ``bench.search`` too (row key "search")."""
+    from bench.search import measure
+
     rows = []
     real_facts = len(list((ROOT / "content" / "facts").glob("*.yml")))
     with tempfile.TemporaryDirectory() as tmp:
         runs = [measure_build(ROOT, Path(tmp) / "real-site") for _ in range(repeats)]
         site = Path(tmp) / "real-site"
         rows.append(_growth_row("real", real_facts, runs, site))
+        if 0 in search_sizes:
+            rows[-1]["search"] = measure(site)
         for size in sizes:
             project = Path(tmp) / f"n{size}"
             project.mkdir()
             synthetic_project(project, size)
             runs = [measure_build(project, project / "site") for _ in range(repeats)]
             rows.append(_growth_row(f"synthetic ({size / real_facts:.1f}x real)", size, runs, project / "site"))
+            if size in search_sizes:
+                rows[-1]["search"] = measure(project / "site")
             shutil.rmtree(project)
     return rows
 
@@ -181,6 +193,7 @@ def _growth_row(label: str, facts: int, runs: list[dict[str, float]], site: Path
         "html_pages": len(html),
         "site_mib": round(sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 2**20, 1),
         "search_index_kib": round((site / SEARCH_INDEX).stat().st_size / 1024, 1),
+        "search_index_gzip_kib": round(len(gzip.compress((site / SEARCH_INDEX).read_bytes(), 9)) / 1024, 1),
         "largest_page": max(((p.stat().st_size, p.relative_to(site).as_posix()) for p in html), default=(0, ""))[1],
         "largest_page_kib": round(max((p.stat().st_size for p in html), default=0) / 1024, 1),
     }
@@ -202,6 +215,9 @@ def main() -> int:
     parser.add_argument("--lighthouse-runs", type=int, default=1, help="runs per page type and preset (0: skip)")
     parser.add_argument("--sizes", default="75,750,7500", help="synthetic fact counts for build growth ('': skip)")
     parser.add_argument("--repeats", type=int, default=1, help="builds per size")
+    parser.add_argument(
+        "--search-sizes", default="0,75,750", help="sizes (0: the real site) whose first search is measured"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
     args = parser.parse_args()
 
@@ -210,7 +226,10 @@ def main() -> int:
         weights = [{"name": name, **page_weight(site, path)} for name, path in PAGE_TYPES.items()]
         heaviest = max((page_weight(site, p) for p in all_pages(site)), key=lambda w: w["total_gzip"])
         lh = bench_lighthouse(site, args.lighthouse_runs) if args.lighthouse_runs else []
-    growth = bench_growth([int(s) for s in args.sizes.split(",") if s], args.repeats) if args.sizes else []
+    search_sizes = {int(s) for s in args.search_sizes.split(",") if s}
+    growth = (
+        bench_growth([int(s) for s in args.sizes.split(",") if s], args.repeats, search_sizes) if args.sizes else []
+    )
 
     args.out.mkdir(exist_ok=True)
     stamp = time.strftime("%Y-%m-%dT%H%M%S")
@@ -245,14 +264,21 @@ def main() -> int:
             )
     if growth:
         print("\nBuild growth (strict build of the real docs/ over the content; fresh process each)")
-        print("| content | facts | build (s) | peak RSS (MiB) | HTML pages | site (MiB) | search index (KiB) |", end="")
-        print(" largest page |")
+        print("| content | facts | build (s) | peak RSS (MiB) | HTML pages | site (MiB) |", end="")
+        print(" search index raw / gzip (KiB) | largest page |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for g in growth:
             print(
                 f"| {g['content']} | {g['facts']:,} | {g['build_s']} | {g['max_rss_mib']} | {g['html_pages']} | "
-                f"{g['site_mib']} | {g['search_index_kib']} | {g['largest_page']} ({g['largest_page_kib']} KiB) |"
+                f"{g['site_mib']} | {g['search_index_kib']} / {g['search_index_gzip_kib']} | "
+                f"{g['largest_page']} ({g['largest_page_kib']} KiB) |"
             )
+        searched = [(str(g["content"]), g["search"]) for g in growth if "search" in g]
+        if searched:
+            from bench.search import table
+
+            print("\nFirst search: bytes transferred (served gzipped on 127.0.0.1), Material and Pagefind")
+            print(table(searched))  # type: ignore[arg-type]
     return 0
 
 

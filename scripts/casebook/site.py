@@ -58,7 +58,7 @@ from casebook.core.validate import build_and_check, build_case
 from casebook.outputs import jsonld
 from casebook.outputs.cite import cite_this_page
 from casebook.outputs.exports import downloads_context, export_files
-from casebook.outputs.feed import atom_feed, content_changes, updates_page
+from casebook.outputs.feed import atom_feed, read_changes, updates_page
 from casebook.outputs.history import Commit, last_changed, read_log, updated
 from casebook.outputs.jsonld import JsonLd
 from casebook.outputs.language import mark_chinese
@@ -652,9 +652,13 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
         licence=(licence.DATA.name, licence.DATA.url),
     )
     _add_generated(site, DOWNLOADS, "downloads.md.j2", context)
-    changes = content_changes(commits)
+    changes = read_changes(options.repo_root, commits) if options.repo_root is not None else []
     updates = UPDATES[0]
-    site.pages[updates] = Page(updates, UPDATES[1], UPDATES[2], None, updates_page(book, changes))
+    # out of search: a list of other pages' records, it matched every query that named one of them
+    # (it ranked second for "lesson plan"); each record is found on its own page
+    site.pages[updates] = Page(
+        updates, UPDATES[1], UPDATES[2], None, updates_page(book, changes, options.commit_url), search=False
+    )
     site.pages[updates].jsonld = jsonld.article(
         UPDATES[1], page_url(updates, site_base(options.site_url)), UPDATES[2], []
     )

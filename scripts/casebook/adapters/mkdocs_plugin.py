@@ -42,6 +42,7 @@ from casebook.outputs.lesson_files import FOLDER as LESSON_FILES
 from casebook.outputs.lesson_files import published_files
 from casebook.outputs.minify import minify_own_assets
 from casebook.outputs.offline import SHIM, ZIP_NAME
+from casebook.outputs.sanitise import tidy_search_text
 from casebook.site import Site, SiteOptions, build_site
 
 SHIM_URL = "assets/javascripts/iframe-worker-shim.js"  # a local copy of Material's file:// worker shim
@@ -87,6 +88,26 @@ def add_banner(folder: Path, markup: str) -> None:
             part = page.with_name(page.name + ".casebook-part")
             part.write_text(changed, encoding="utf-8")
             os.replace(part, page)
+
+
+def tidy_search_entries(config: MkDocsConfig) -> None:
+    """Make Material's search index each page's entries with ``sanitise.tidy_search_text`` applied: the
+    elements marked ``data-search-exclude`` (``sanitise.search_exclusions``) leave a space before the
+    punctuation that followed them. Material builds a new index in each build's ``on_config``."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    index: Any = getattr(plugin, "search_index", None)
+    add = getattr(index, "add_entry_from_context", None)
+    if add is None or not isinstance(getattr(index, "entries", None), list):
+        return
+
+    def add_entry_from_context(page: Page) -> None:
+        before = len(index.entries)
+        add(page)
+        for entry in index.entries[before:]:
+            if isinstance(entry.get("text"), str):
+                entry["text"] = tidy_search_text(entry["text"])
+
+    index.add_entry_from_context = add_entry_from_context
 
 
 def _errors_of(error: ContentError | ValueError) -> str:
@@ -244,6 +265,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return self.site.page_markdown(page.file.src_uri, markdown)
 
     def on_env(self, env: Environment, /, *, config: MkDocsConfig, files: Files) -> Environment:
+        tidy_search_entries(config)  # every plugin's on_config has run: this build's index exists
         if self.serving:
             env.bytecode_cache = self.template_cache
             self.search_cache.wrap(config)  # every plugin's on_config has run: this build's index exists

@@ -23,6 +23,7 @@ class Commit:
     time: str = ""  # committer time in UTC, YYYY-MM-DDTHH:MM:SSZ
     # the oldest commit of a shallow clone: git lists every file it holds as added, which is not a change
     boundary: bool = False
+    renamed: dict[str, str] = field(default_factory=dict)  # new path -> old path, for files git saw renamed
 
 
 _HEAD = re.compile(r"[0-9a-f]{7,40} [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{1,12}")
@@ -58,12 +59,12 @@ def read_log(root: Path, folders: tuple[str, ...] = ("content", "docs")) -> list
         if not _HEAD.fullmatch(head):
             continue  # not a record git wrote
         short, day, seconds = head.split(" ")
-        files = [
-            (parts[0][:1], parts[-1]) for parts in (line.split("\t") for line in body.splitlines()) if len(parts) > 1
-        ]
+        lines = [line.split("\t") for line in body.splitlines()]
+        files = [(parts[0][:1], parts[-1]) for parts in lines if len(parts) > 1]
+        renamed = {parts[2]: parts[1] for parts in lines if len(parts) == 3 and parts[0][:1] in "RC"}
         time = datetime.fromtimestamp(int(seconds), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         cut = any(full.startswith(short) for full in shallow)
-        commits.append(Commit(short, day, subject, files, time, cut))
+        commits.append(Commit(short, day, subject, files, time, cut, renamed))
     return commits
 
 
@@ -80,6 +81,38 @@ def _shallow(root: Path) -> set[str]:
         return set(Path(path).read_text(encoding="ascii").split()) if path and Path(path).is_file() else set()
     except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
         return set()
+
+
+def read_blobs(root: Path, specs: list[str]) -> dict[str, str]:
+    """{``commit:path`` or ``commit^:path``: the file's text at that commit}, read with one
+    ``git cat-file --batch``; a spec git has no file for (a file added, deleted, or before the first
+    commit) is left out. Empty outside a git checkout."""
+    if not specs:
+        return {}
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "cat-file", "--batch"],
+            input="".join(spec + "\n" for spec in specs).encode("utf-8"),
+            capture_output=True,
+            timeout=120,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    blobs: dict[str, str] = {}
+    at = 0
+    for spec in specs:  # git answers each line in order: "<oid> <type> <size>\n<data>\n" or "<spec> missing\n"
+        end = out.find(b"\n", at)
+        if end == -1:
+            break
+        header = out[at:end].split(b" ")
+        at = end + 1
+        if len(header) == 3 and header[2].isdigit():
+            size = int(header[2])
+            if header[1] == b"blob":
+                blobs[spec] = out[at : at + size].decode("utf-8", errors="replace")
+            at += size + 1
+    return blobs
 
 
 def last_changed(commits: list[Commit]) -> dict[str, str]:

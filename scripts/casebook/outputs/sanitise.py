@@ -88,16 +88,26 @@ def duplicate_ids(html: str) -> list[str]:
 
 
 # What Material's search should not index (it skips an element with data-search-exclude, then removes
-# the attribute from the page): footnote numbers, which ran into the words before them in results
-# ("Zoom.534"), permalink signs and edit links, and the lists of stubs on /case/facts/ and /sources/
-# (each record is found on its own page). Matched in HTML the allowlist wrote, so each is exact.
+# the attribute from the page, so readers get the same HTML): footnote numbers, which ran into the words
+# before them in results ("Zoom.534"), permalink signs and edit links; the footnotes themselves (each
+# restates its statement and quotes its sources' excerpts in full, and is what the citation popovers
+# show), the "Cited by" lists, and two collapsed reference blocks, the "Cite this page" box and a
+# source's "Excerpts as retrieved": other people's words and citation formats, which made results match
+# every page and the index grow with every excerpt. Matched in HTML the allowlist wrote, so each is exact. The lists of
+# stubs on /case/facts/ and /sources/ are left out too: each record is found on its own page.
 _NOT_SEARCHED = (
     '<sup id="fnref',
     '<sup class="cb-sep"',
     '<a aria-label="Link to this ',
     '<span class="cb-edit">',
-    '<details class="cb-moved-list">',
+    '<details class="cb-moved-list">',  # the stub lists on the index pages: each record is found on its own page
+    '<div class="footnote">',
+    '<p class="cb-backlinks">',
 )
+_DETAILS = '<details class="quote">'
+# the summaries of the collapsed blocks left out (outputs/cite.py, render/templates/sources.md.j2)
+_NOT_SEARCHED_DETAILS = ("<summary>Cite this page (", "<summary>Excerpts as retrieved (")
+_EXCLUDED = ' data-search-exclude="1"'
 
 
 def search_exclusions(html: str) -> str:
@@ -105,7 +115,13 @@ def search_exclusions(html: str) -> str:
     for start in _NOT_SEARCHED:
         if start in html:
             tag, rest = start.split(" ", 1)  # "<sup", 'id="fnref'
-            html = html.replace(start, f'{tag} data-search-exclude="1" {rest}')
+            html = html.replace(start, f"{tag}{_EXCLUDED} {rest}")
+    if _DETAILS in html:
+        parts = html.split(_DETAILS)
+        for i in range(1, len(parts)):  # the text after each <details class="quote">
+            excluded = parts[i].lstrip().startswith(_NOT_SEARCHED_DETAILS)
+            parts[i] = (f'<details{_EXCLUDED} class="quote">' if excluded else _DETAILS) + parts[i]
+        html = "".join(parts)
     return html
 
 
@@ -153,3 +169,26 @@ def first_definitions(html: str, *, none: bool = False) -> str:
         return match.group(0)
 
     return _ABBR.sub(keep_first, html)
+
+
+# Search text, as Material's search writes it (white space collapsed to single spaces): where a citation
+# number was left out, the space before it stays ("…in Brooklyn ."), and a paragraph of nothing but
+# excluded elements stays as "<p></p>". Code blocks are left as they are.
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" ([.,;:!?)])")
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s?</p>\s?")
+
+
+def tidy_search_text(text: str) -> str:
+    """A search entry's text without the gaps left where excluded elements were."""
+    out, at = [], 0
+    while (start := text.find("<pre>", at)) != -1:
+        end = text.find("</pre>", start)
+        end = len(text) if end == -1 else end + len("</pre>")
+        out += [_tidy(text[at:start]), text[start:end]]
+        at = end
+    out.append(_tidy(text[at:]))
+    return "".join(out).strip()
+
+
+def _tidy(text: str) -> str:
+    return _EMPTY_PARAGRAPH.sub("", _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text))
