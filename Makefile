@@ -8,10 +8,11 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: serve test test-fast lint build offline handouts slide-tools bench clean
 .DEFAULT_GOAL := test
 
-# axe-core and Lighthouse for the browser tests and benchmarks, and the Nu Html Checker (vnu.jar), pinned in tests/browser/package-lock.json
+# axe-core and Lighthouse for the browser tests and benchmarks, the Nu Html Checker (vnu.jar) and pa11y, pinned in
+# tests/browser/package-lock.json; pa11y's Puppeteer drives Debian's Chromium, so it downloads no browser
 NODE_TOOLS := tests/browser/node_modules/.package-lock.json
 $(NODE_TOOLS): tests/browser/package.json tests/browser/package-lock.json
-	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tests/browser --no-audit --no-fund --silent
 
 # Marp CLI for the lesson slides, pinned in scripts/slides/package-lock.json (it drives Debian's Chromium;
 # no browser is downloaded)

@@ -418,7 +418,7 @@ def test_cite_this_page_is_inert(title: str) -> None:
     data = parse_bib(_cite_block(box))
     assert len(data.entries) == 1
     (entry,) = data.entries.values()
-    assert set(entry.fields) == {"title", "year", "url", "note"}
+    assert set(entry.fields) == {"title", "date", "url", "langid", "note"}
     assert unescape(entry.fields["title"]) == one_line(title)
     assert "}" not in entry.fields["url"] and " " not in entry.fields["url"]
     assert len(entry.persons["author"]) == 1

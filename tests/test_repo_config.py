@@ -81,6 +81,49 @@ def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
     assert "no-such-job" in result.stdout
 
 
+# ---------------------------------------------------------------- workflows: full history for the site
+
+
+BUILDS_THE_SITE = re.compile(r"\bmake (?:build|offline|test)\b|\bmkdocs build\b")
+
+
+def checkouts_of_site_builds(workflow: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(job name, checkout step) for every job of a workflow that builds the site."""
+    found = []
+    for name, job in workflow.get("jobs", {}).items():
+        steps = job.get("steps", [])
+        if any(BUILDS_THE_SITE.search(str(step.get("run", ""))) for step in steps):
+            found += [(name, s) for s in steps if str(s.get("uses", "")).startswith("actions/checkout@")]
+    return found
+
+
+def shallow_site_builds(workflow: dict[str, Any]) -> list[str]:
+    """The jobs that build the site from a shallow clone (checkout's default fetch-depth is 1)."""
+    return [
+        name for name, step in checkouts_of_site_builds(workflow) if (step.get("with") or {}).get("fetch-depth") != 0
+    ]
+
+
+def test_the_deployment_builds_from_the_whole_history() -> None:
+    # The pages' "last updated" dates, dateModified, the sitemap's lastmod and the feed's entries come
+    # from git log; in a shallow clone every page would date from the last commit (third-party-clients §5).
+    deploy = load(GITHUB / "workflows" / "deploy.yml")
+    assert [name for name, _ in checkouts_of_site_builds(deploy)] == ["build"]
+    assert shallow_site_builds(deploy) == []
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=[path.name for path in WORKFLOWS])
+def test_every_site_build_has_the_whole_history(path: Path) -> None:
+    assert shallow_site_builds(load(path)) == [], f"{path.name}: set fetch-depth: 0 on actions/checkout"
+
+
+def test_a_shallow_site_build_is_caught() -> None:
+    workflow = {"jobs": {"build": {"steps": [{"uses": "actions/checkout@v5"}, {"run": "make build"}]}}}
+    assert shallow_site_builds(workflow) == ["build"]
+    workflow["jobs"]["build"]["steps"][0]["with"] = {"fetch-depth": 0}
+    assert shallow_site_builds(workflow) == []
+
+
 # ---------------------------------------------------------------- YAML: yamllint
 
 

@@ -75,6 +75,35 @@ def test_no_record_id_in_any_published_description(real_site: Path, record_ids: 
     assert leaks == {}
 
 
+def _strings(value: object) -> list[str]:
+    """Every string inside a JSON-LD object."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_json_ld_descriptions_are_never_empty_and_no_text_holds_a_shortcode(real_site: Path) -> None:
+    """third-party-clients §4: five Article blocks had "description": "", and citation shortcodes became
+    record ids. Every page's JSON-LD, every description in it at any depth, and every string value."""
+    empty, shortcodes, blocks = [], [], 0
+    for page in sorted(real_site.rglob("*.html")):
+        rel = page.relative_to(real_site).as_posix()
+        for block in _JSON_LD.findall(page.read_text(encoding="utf-8")):
+            blocks += 1
+            data = json.loads(block)
+            empty += [rel for d in _descriptions(data) if not d.strip()]
+            shortcodes += [f"{rel}: {s[:80]}" for s in _strings(data) if "[[" in s or "]]" in s or SHORTCODE.search(s)]
+    assert blocks > 60  # every page but the 404 and redirect stubs has one
+    assert empty == [] and shortcodes == []
+
+
+def test_the_shortcode_check_sees_one_in_json_ld() -> None:
+    data = json.loads('{"@graph": [{"description": "Jin was charged [[fact:two-conspiracy-charges]]."}]}')
+    assert any(SHORTCODE.search(s) for s in _strings(data))
+
+
 def _leak(ids: set[str]) -> Callable[[str], set[str]]:
     return lambda text: leaked_ids(text, ids)
 

@@ -94,7 +94,7 @@ def test_pages_carry_link_preview_meta_and_a_citation_box(real_site: Path) -> No
     assert '<meta name="twitter:card" content="summary">' in html
     assert "Cite this page (last updated " in html
     text = re.sub(r"<[^>]+>", "", html)
-    assert "@misc{casebook-" in text and "Casebook contributors" in text
+    assert "@online{casebook-" in text and "Casebook contributors" in text
 
 
 def test_lesson_json_ld_says_what_the_lesson_record_says(real_site: Path) -> None:

@@ -32,6 +32,7 @@ PAGE_TYPES = {
     "glossary": "/glossary/",
     "lesson": "/lessons/insider-risk-tabletop/",
     "lessons-index": "/lessons/",
+    "downloads": "/downloads/",
 }
 SEARCH_INDEX = "search/search_index.json"
 

@@ -1,4 +1,4 @@
-"""The "Cite this page" box: APA, Chicago and BibTeX for a page, with the date it last changed.
+"""The "Cite this page" box: APA, Chicago and BibTeX (biblatex) for a page, with the date it last changed.
 
 Every value is encoded for where it lands: the BibTeX entry's text through ``bibtex_escape`` (one line,
 balanced braces, LaTeX specials escaped), its URL through ``bibtex_url`` and its key reduced to safe
@@ -27,9 +27,12 @@ def cite_this_page(title: str, url: str, modified: str, site_name: str) -> str:
     month_name = human_date(modified).split(" ")[1]
     author = f"{bibtex_escape(site_name)} contributors"
     key = "casebook-" + (re.sub(r"[^a-z0-9]+", "-", url.split("://", 1)[-1].lower()).strip("-") or "home")
+    # biblatex's @online with the day it last changed and its language: pandoc reads it as a web page in
+    # English (an @misc came back with no type at all; tests/test_bib_pandoc.py)
     bibtex = (
-        f"@misc{{{key},\n  title = {{{bibtex_escape(title)}}},\n  author = {{{{{author}}}}},\n"
-        f"  year = {{{year}}},\n  url = {{{bibtex_url(url)}}},\n  note = {{Last updated {bibtex_escape(modified)}}}\n}}"
+        f"@online{{{key},\n  title = {{{bibtex_escape(title)}}},\n  author = {{{{{author}}}}},\n"
+        f"  date = {{{bibtex_escape(modified)}}},\n  url = {{{bibtex_url(url)}}},\n  langid = {{english}},\n"
+        f"  note = {{Last updated {bibtex_escape(modified)}}}\n}}"
     )
     fence = _fence(bibtex)
     # In the APA and Chicago lines the title and site name are Markdown text: written as literals.
