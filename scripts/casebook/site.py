@@ -218,14 +218,36 @@ def _case(book: Casebook) -> Case | None:
 
 
 def _allegations_context(book: Casebook) -> Context:
+    """The rows of "Allegations and answers" (``Case.allegations``) under their allegation's first topic,
+    in topic order, and the company's statements no row pairs, by topic. Each section keeps the anchor
+    the page gave its topic before the rows (``allegations_<topic>``), so old links still land."""
     case = _case(book)
     company = case.company if case else None
+    rows = list(case.allegations) if case else []
+    topics = [t for t in book.of_kind(Topic) if t.in_case]
+    by_topic: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        allegation = book.get(book.current_id(row.allegation))
+        assert isinstance(allegation, Fact)
+        by_topic[allegation.topics[0]].append(row)
+    paired = {book.current_id(i) for row in rows for i in (row.allegation, *row.company, *row.record)}
+    unpaired: dict[str, list[Fact]] = defaultdict(list)
+    for fact in _by_date(book.of_kind(Fact)):
+        if company and company in fact.attributed_to and fact.status != "alleged" and fact.id not in paired:
+            unpaired[fact.topics[0]].append(fact)
     return {
-        "topics": book.of_kind(Topic),
-        "facts_by_topic": _facts_by_topic(book),
+        "sections": [(t, by_topic[t.id]) for t in topics if by_topic.get(t.id)],
+        "unpaired": [(t, unpaired[t.id], not by_topic.get(t.id)) for t in topics if unpaired.get(t.id)],
         "company": company,
-        "company_name": book.label_of(company) if company else None,
+        "company_name": _short_name(book, company) if company else None,
     }
+
+
+def _short_name(book: Casebook, organisation_id: str) -> str:
+    """How the page names the company: its shortest name or alias ("Zoom", not "Zoom Video Communications, Inc.")."""
+    record = book.get(organisation_id)
+    names = [record.label, *getattr(record, "aliases", [])]
+    return min(names, key=len)
 
 
 def _case_cites(book: Casebook) -> list[str]:
