@@ -44,7 +44,7 @@ from casebook.core.model import (
 from casebook.core.text import plain
 from casebook.core.urls import SHARED_PAGES, answers_page, debrief_page, instructor_page, page_of, page_url, site_base
 from casebook.core.validate import build_and_check, build_case
-from casebook.outputs import jsonld
+from casebook.outputs import jsonld, og_image
 from casebook.outputs.cite import cite_this_page
 from casebook.outputs.exports import downloads_context, export_files
 from casebook.outputs.feed import atom_feed, content_changes, updates_page
@@ -161,14 +161,24 @@ class Site:
     def head(self, path: str, *, homepage: bool = False) -> dict[str, Any]:
         """What the theme writes into a page's <head>: link-preview (Open Graph) values and JSON-LD."""
         page = self.pages[path]
+        base = site_base(self.options.site_url)
+        kind = og_image.page_type(path)
         return {
             "og": {
-                "og:title": page.title,
+                # a shared link to the home page reads as the site's name, not as "Home" or its long heading
+                "og:title": self.options.site_name if homepage else page.title,
                 "og:description": page.description or self.options.site_description,
-                "og:url": page_url(path, site_base(self.options.site_url)),
+                "og:url": page_url(path, base),
                 "og:type": "website" if homepage else "article",
                 "og:site_name": self.options.site_name,
+                # the page type's picture (outputs/og_image.py), by its absolute address as Open Graph asks
+                "og:image": base + og_image.image_path(kind),
+                "og:image:type": "image/png",
+                "og:image:width": str(og_image.WIDTH),
+                "og:image:height": str(og_image.HEIGHT),
+                "og:image:alt": og_image.alt_text(self.options.site_name, kind),
             },
+            "twitter_card": "summary_large_image",
             "jsonld": page.jsonld,
         }
 
@@ -600,6 +610,7 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     version = _version(book)
     site.files = export_files(book, site_url=options.site_url, version=version)
     site.files["timeline.svg"] = timeline_svg(book).encode()
+    site.files.update(og_image.images(options.site_name))
     site.trusted_html[TIMELINE_SLOT] = timeline_figure(book, link_base="")
     context = downloads_context(
         book,
