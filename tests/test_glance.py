@@ -67,6 +67,9 @@ def test_the_built_home_page_shows_the_box(real_site: Path) -> None:
         assert 'class="footnote-ref"' in definition
     assert "As of April 2023, the latest source found." in box
     assert 'class="admonition analysis" role="note" aria-label="This site\'s analysis"' in box
+    # the page's JSON-LD cites the sources behind the box too (this one only the box cites)
+    [jsonld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert "https://theweek.com/business-briefing/919643/daily-business-briefing-june-12-2020" in jsonld
 
 
 # ---------------------------------------------------------------- validation

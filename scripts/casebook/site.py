@@ -513,8 +513,19 @@ def _hand_written(book: Casebook, docs_dir: Path) -> Iterator[tuple[Page, list[s
         meta, markdown = _front_matter(file.read_text(encoding="utf-8"))
         title = str(meta.get("title") or _first_heading(markdown, book) or path)
         description = str(meta.get("description") or _first_paragraph(markdown, book))
-        cited = [code.id for code in shortcodes.find(markdown)]
+        cited = [i for code in shortcodes.find(markdown) for i in _cited_by_code(book, code)]
         yield Page(path, title, description, f"docs/{path}"), cited
+
+
+def _cited_by_code(book: Casebook, code: shortcodes.Shortcode) -> list[str]:
+    """The ids a page's shortcode cites: its own, or for a block (``[[glance:<case id>]]``) the records
+    its items cite, so the page's JSON-LD lists the sources behind the box."""
+    if code.kind != "glance":
+        return [code.id]
+    case = book.records.get(book.current_id(code.id))
+    if not isinstance(case, Case):
+        return []
+    return [c.id for item in case.at_a_glance for c in shortcodes.find(item.text)]
 
 
 def declare_pages(book: Casebook, options: SiteOptions, docs_dir: Path | None = None) -> dict[str, Page]:

@@ -24,7 +24,8 @@ OUTSIDE = """(selector) => {
   for (const el of document.querySelectorAll(`${selector}, ${selector} *`)) {
     const r = el.getBoundingClientRect();
     if (!r.width || !el.checkVisibility()) continue;
-    if (r.left < -1 || r.right > width + 1) wide.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(r.right)}`);
+    const name = `${el.tagName.toLowerCase()}.${el.className}`;
+    if (r.left < -1 || r.right > width + 1) wide.push(`${name} ${Math.round(r.left)}..${Math.round(r.right)}`);
   }
   const scrolls = [...document.querySelectorAll(`${selector} *`)].filter(e => e.scrollWidth > e.clientWidth + 1
     && ["auto", "scroll"].includes(getComputedStyle(e).overflowX)).length;
@@ -79,8 +80,19 @@ def test_allegations_are_a_table_with_column_headings_on_a_wide_screen(page, ser
     page.goto(server.url("/case/allegations/"))
     table = page.locator(".cb-pairs table").first
     assert table.evaluate("t => getComputedStyle(t).display") == "table"
-    expect(table.locator("thead th")).to_have_text(["What prosecutors allege", "What Zoom said", "What is on the record"])
+    headings = ["What prosecutors allege", "What Zoom said", "What is on the record"]
+    expect(table.locator("thead th")).to_have_text(headings)
     expect(table.locator(".cb-pair__label").first).to_be_hidden()  # the column heading says it
     cells = table.locator("tbody tr").first.locator("td")
     tops = cells.evaluate_all("cs => cs.map(c => Math.round(c.getBoundingClientRect().top))")
     assert len(set(tops)) == 1  # side by side
+
+
+def test_the_glance_box_and_the_rows_print(page, server: LocalSite) -> None:
+    page.emulate_media(media="print")
+    page.goto(server.url("/"))
+    box = page.locator("article .cb-glance")
+    expect(box).to_be_visible()
+    assert box.evaluate("b => getComputedStyle(b).borderTopColor") == "rgb(0, 0, 0)"  # black on paper
+    page.goto(server.url("/case/allegations/"))
+    expect(page.locator("#jin-primary-liaison").locator("xpath=ancestor::tr")).to_be_visible()
