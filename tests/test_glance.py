@@ -124,3 +124,11 @@ def test_record_text_may_not_include_the_block(project: Path) -> None:
     _edit(project / "content/case.yml", "[[fact:complaint-unsealed]].\nstatus:", "[[glance:us-v-jin]].\nstatus:")
     [error] = [e for e in _errors(project) if "glance" in e]
     assert "summary: unknown record kind 'glance' in [[glance:us-v-jin]]" in error
+
+
+def test_renaming_the_case_renames_the_block() -> None:
+    from casebook.adapters.rename import _shortcode_edits
+
+    [edit] = _shortcode_edits("Intro.\n\n[[glance:us-v-jin]]\n", "case", "us-v-jin", "us-v-jin-2020")
+    assert "Intro.\n\n[[glance:us-v-jin]]\n"[edit.start : edit.end] == "us-v-jin"
+    assert edit.text == "us-v-jin-2020" and edit.what == "[[glance:us-v-jin]] -> [[glance:us-v-jin-2020]]"

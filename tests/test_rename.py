@@ -105,7 +105,19 @@ def test_rename_a_fact(run, real: Path) -> None:
         for c in changes
     )
     added = [c.split(": added ")[1] for c in changes if c.startswith(URLS)]
-    assert added == ["/case/#jin-primary-liaison-role", "/case/facts/#jin-primary-liaison-role"]
+    assert added == [
+        "/case/#jin-primary-liaison-role",
+        "/case/allegations/#jin-primary-liaison-role",  # its row of Allegations and answers
+        "/case/facts/#jin-primary-liaison-role",
+    ]
+    assert any(
+        re.fullmatch(
+            r"content/case.yml:\d+: allegations\[0\]\.allegation: 'jin-primary-liaison' -> "
+            r"'jin-primary-liaison-role'",
+            c,
+        )
+        for c in changes
+    ), [c for c in changes if "case.yml" in c]
 
 
 def test_rename_a_source(run, real: Path) -> None:

@@ -165,12 +165,13 @@ def _former_ids_edit(file: _File, record: Record, data_path: DataPath, old: str)
 
 
 def _shortcode_edits(text: str, kind: str, old: str, new: str, base: int = 0) -> Iterator[Edit]:
-    """The id of each ``[[kind:old]]`` / ``[[kind:old|text]]`` in ``text`` (outside code)."""
+    """The id of each ``[[kind:old]]`` / ``[[kind:old|text]]`` in ``text`` (outside code), and of each block
+    built from a record of that kind (``[[glance:old]]`` for a case, ``shortcodes.BLOCKS``)."""
     for code in shortcodes.find(text):
-        if code.kind == kind and code.id == old:
-            start = base + code.start + len(f"[[{kind}:")
+        if shortcodes.BLOCKS.get(code.kind, code.kind) == kind and code.id == old:
+            start = base + code.start + len(f"[[{code.kind}:")
             tail = "|…]]" if code.text else "]]"
-            yield Edit(start, start + len(old), new, f"[[{kind}:{old}{tail} -> [[{kind}:{new}{tail}")
+            yield Edit(start, start + len(old), new, f"[[{code.kind}:{old}{tail} -> [[{code.kind}:{new}{tail}")
 
 
 def _yaml_shortcode_edits(file: _File, kind: str, old: str, new: str) -> Iterator[Edit]:
