@@ -1156,6 +1156,9 @@ def glance_items_are_cited_and_supported(ctx: Context) -> Iterator[Diagnostic]:
             codes = [c for c in shortcodes.find(item.text) if c.kind in _CITING_KINDS]
             if _missing(ctx, [c.id for c in codes]):
                 continue  # an unknown id is reported as a reference
+            sources = _sources_of(ctx, codes)
+            if _missing(ctx, sources):
+                continue  # a cited fact's source failed to load: that is the error to fix (no cascade)
             path: tuple[str | int, ...] = ("at_a_glance", index, "text")
             if not item.analysis:
                 if not codes:
@@ -1168,26 +1171,30 @@ def glance_items_are_cited_and_supported(ctx: Context) -> Iterator[Diagnostic]:
                     )
                     continue
                 yield from _unsupported(ctx, case.id, path, item.text, _glance_haystack(ctx, codes))
-            if item.as_of:
-                sources: list[str] = []
-                for code in codes:
-                    record = ctx.book.records.get(ctx.book.current_id(code.id))
-                    if isinstance(record, Fact):
-                        sources += [c.source for c in record.sources]
-                    elif isinstance(record, Quote):
-                        sources.append(record.source)
-                    elif isinstance(record, Source):
-                        sources.append(record.id)
-                newest = _newest(ctx, sources)
-                if newest is None or not _date_le(item.as_of, newest):
-                    yield ctx.diag(
-                        case.id,
-                        ("at_a_glance", index, "as_of"),
-                        f"as_of {item.as_of} is later than the newest source the item cites ({newest or 'none'})",
-                        f"set as_of to {newest} (the statement holds as of its latest source)"
-                        if newest
-                        else "cite the facts the statement rests on",
-                    )
+            newest = _newest(ctx, sources)
+            if item.as_of and (newest is None or not _date_le(item.as_of, newest)):
+                yield ctx.diag(
+                    case.id,
+                    ("at_a_glance", index, "as_of"),
+                    f"as_of {item.as_of} is later than the newest source the item cites ({newest or 'none'})",
+                    f"set as_of to {newest} (the statement holds as of its latest source)"
+                    if newest
+                    else "cite the facts the statement rests on",
+                )
+
+
+def _sources_of(ctx: Context, codes: list[shortcodes.Shortcode]) -> list[str]:
+    """The ids of the sources that the facts, quotes and sources cited by ``codes`` rest on."""
+    sources: list[str] = []
+    for code in codes:
+        record = ctx.book.records.get(ctx.book.current_id(code.id))
+        if isinstance(record, Fact):
+            sources += [c.source for c in record.sources]
+        elif isinstance(record, Quote):
+            sources.append(record.source)
+        elif isinstance(record, Source):
+            sources.append(record.id)
+    return sources
 
 
 def _company_statement(ctx: Context, record: Record, company: str | None) -> bool:
