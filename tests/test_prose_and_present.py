@@ -103,11 +103,12 @@ def test_stale_lists_each_old_as_of_with_its_file_and_line(
     code, out, err = run("--content", project / "content", "stale", "--docs", no_pages, "--today", "2026-12-02")
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].startswith("3 of 3 dated statements hold as of more than 365 days before 2026-12-02")
+    assert lines[0].startswith("4 of 4 dated statements hold as of more than 365 days before 2026-12-02")
     assert "content/case.yml:13: as of 2020-12-18: case us-v-jin" in lines
+    assert "content/case.yml:22: as of 2020-12-18: at a glance 'Where Jin is' in case us-v-jin" in lines
     assert any(line.startswith("content/") and "'as of' in case us-v-jin, status" in line for line in lines)
     _, fresh, _ = run("--content", project / "content", "stale", "--docs", no_pages, "--today", "2021-01-01")
-    assert fresh.startswith("0 of 3 dated statements")
+    assert fresh.startswith("0 of 4 dated statements")
 
 
 def test_the_about_this_site_mark_is_the_one_comment_a_page_may_hold() -> None:

@@ -105,7 +105,20 @@ def test_rename_a_fact(run, real: Path) -> None:
         for c in changes
     )
     added = [c.split(": added ")[1] for c in changes if c.startswith(URLS)]
-    assert added == ["/case/#jin-primary-liaison-role", "/case/facts/#jin-primary-liaison-role"]
+    assert added == [
+        "/case/#jin-primary-liaison-role",
+        "/case/allegations/#jin-primary-liaison-role",  # its row of Allegations and answers
+        "/case/facts/#jin-primary-liaison-role",  # its stub on the index
+        "/case/facts/alleged-method/#jin-primary-liaison-role",  # the fact on its topic's page
+    ]
+    assert any(
+        re.fullmatch(
+            r"content/case.yml:\d+: allegations\[0\]\.allegation: 'jin-primary-liaison' -> "
+            r"'jin-primary-liaison-role'",
+            c,
+        )
+        for c in changes
+    ), [c for c in changes if "case.yml" in c]
 
 
 def test_rename_a_source(run, real: Path) -> None:
@@ -113,7 +126,8 @@ def test_rename_a_source(run, real: Path) -> None:
     assert (real / "content/sources/axios-2020-12-18-zoom-employee-charged.yml").is_file()
     assert any(".sources[" not in c and "sources[" in c and ".source: " in c for c in changes)  # a fact's citation
     assert [c.split(": added ")[1] for c in changes if c.startswith(URLS)] == [
-        "/sources/#axios-2020-12-18-zoom-employee-charged"
+        "/sources/#axios-2020-12-18-zoom-employee-charged",  # its stub on the index
+        "/sources/press/#axios-2020-12-18-zoom-employee-charged",  # the source on its kind's page
     ]
 
 

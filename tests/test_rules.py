@@ -493,6 +493,26 @@ MUTATIONS = [
         "[[law:id]] or [[source:id]])",
         id="unsourced_texts_cite_each_paragraph",
     ),
+    pytest.param(
+        lambda c: _edit(
+            c,
+            "case.yml",
+            "in federal court in Brooklyn [[fact:complaint-unsealed]]",
+            "in Queens [[fact:complaint-unsealed]]",
+        ),
+        "content/case.yml:19:11: at_a_glance[0].text: the name 'Queens' is not in any cited excerpt (cite a source "
+        "whose excerpt says it, add it to an excerpt if the source says it, or drop it)",
+        id="glance_items_are_cited_and_supported",
+    ),
+    pytest.param(
+        lambda c: _edit(
+            c, "case.yml", "at_a_glance:", "allegations:\n  - allegation: complaint-unsealed\nat_a_glance:"
+        ),
+        "content/case.yml:18:17: allegations[0].allegation: 'complaint-unsealed' is established, not alleged: a row "
+        "starts from what prosecutors allege (point to a fact with status: alleged, or move this fact to the row's "
+        "record or company list)",
+        id="allegation_rows_pair_the_right_facts",
+    ),
 ]
 
 

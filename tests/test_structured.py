@@ -91,7 +91,7 @@ def test_pages_carry_link_preview_meta_and_a_citation_box(real_site: Path) -> No
     html = (real_site / "case/facts/index.html").read_text(encoding="utf-8")
     assert '<meta property="og:title" content="Facts by topic">' in html
     assert '<meta property="og:description" content="Every fact about the case' in html
-    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert "Cite this page (last updated " in html
     text = re.sub(r"<[^>]+>", "", html)
     assert "@online{casebook-" in text and "Casebook contributors" in text
@@ -134,9 +134,9 @@ def test_sitemap_lastmod_is_the_last_change_to_what_each_page_is_built_from(real
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) for day in found.values())
 
 
-def test_the_home_page_link_preview_carries_the_site_title(real_site: Path) -> None:
+def test_the_home_page_link_preview_carries_the_site_name(real_site: Path) -> None:
     html = (real_site / "index.html").read_text(encoding="utf-8")
-    assert '<meta property="og:title" content="Casebook: the Zoom insider case">' in html  # not the nav's "Home"
+    assert '<meta property="og:title" content="Casebook">' in html  # the site's name, not the nav's "Home"
 
 
 def test_the_bibliography_page_describes_its_downloads_as_a_dataset(real_site: Path) -> None:

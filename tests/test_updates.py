@@ -100,7 +100,10 @@ def test_the_page_groups_entries_by_date_and_links_records_and_commits(project: 
         f"reading-a-complaint) · change [{renamed}]({COMMITS}{renamed})\n"
         f"    {{ #change-{renamed}-lesson-read-a-complaint }}"
     ) in page
-    assert "- Source corrected: [Our perspective on the DOJ Complaint](sources/company.md#zoom-2020-12-18-perspective)" in page
+    assert (
+        "- Source corrected: [Our perspective on the DOJ Complaint](sources/company.md#zoom-2020-12-18-perspective)"
+        in page
+    )
     assert "- Quote removed: “We support" in page  # a removed record has no page to link
     # commit subjects are maintainers' words: never on the page
     for subject in ("seed content", "review #3", "Drop the quote", "Rename the lesson"):

@@ -55,7 +55,7 @@ from casebook.core.urls import (
     topic_page,
 )
 from casebook.core.validate import build_and_check, build_case
-from casebook.outputs import jsonld
+from casebook.outputs import jsonld, og_image
 from casebook.outputs.cite import cite_this_page
 from casebook.outputs.exports import downloads_context, export_files
 from casebook.outputs.feed import atom_feed, read_changes, updates_page
@@ -174,14 +174,24 @@ class Site:
     def head(self, path: str, *, homepage: bool = False) -> dict[str, Any]:
         """What the theme writes into a page's <head>: link-preview (Open Graph) values and JSON-LD."""
         page = self.pages[path]
+        base = site_base(self.options.site_url)
+        kind = og_image.page_type(path)
         return {
             "og": {
-                "og:title": page.title,
+                # a shared link to the home page reads as the site's name, not as "Home" or its long heading
+                "og:title": self.options.site_name if homepage else page.title,
                 "og:description": page.description or self.options.site_description,
-                "og:url": page_url(path, site_base(self.options.site_url)),
+                "og:url": page_url(path, base),
                 "og:type": "website" if homepage else "article",
                 "og:site_name": self.options.site_name,
+                # the page type's picture (outputs/og_image.py), by its absolute address as Open Graph asks
+                "og:image": base + og_image.image_path(kind),
+                "og:image:type": "image/png",
+                "og:image:width": str(og_image.WIDTH),
+                "og:image:height": str(og_image.HEIGHT),
+                "og:image:alt": og_image.alt_text(self.options.site_name, kind),
             },
+            "twitter_card": "summary_large_image",
             "jsonld": page.jsonld,
         }
 
@@ -242,14 +252,36 @@ def _case(book: Casebook) -> Case | None:
 
 
 def _allegations_context(book: Casebook) -> Context:
+    """The rows of "Allegations and answers" (``Case.allegations``) under their allegation's first topic,
+    in topic order, and the company's statements no row pairs, by topic. Each section keeps the anchor
+    the page gave its topic before the rows (``allegations_<topic>``), so old links still land."""
     case = _case(book)
     company = case.company if case else None
+    rows = list(case.allegations) if case else []
+    topics = [t for t in book.of_kind(Topic) if t.in_case]
+    by_topic: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        allegation = book.get(book.current_id(row.allegation))
+        assert isinstance(allegation, Fact)
+        by_topic[allegation.topics[0]].append(row)
+    paired = {book.current_id(i) for row in rows for i in (row.allegation, *row.company, *row.record)}
+    unpaired: dict[str, list[Fact]] = defaultdict(list)
+    for fact in _by_date(book.of_kind(Fact)):
+        if company and company in fact.attributed_to and fact.status != "alleged" and fact.id not in paired:
+            unpaired[fact.topics[0]].append(fact)
     return {
-        "topics": book.of_kind(Topic),
-        "facts_by_topic": _facts_by_topic(book),
+        "sections": [(t, by_topic[t.id]) for t in topics if by_topic.get(t.id)],
+        "unpaired": [(t, unpaired[t.id], not by_topic.get(t.id)) for t in topics if unpaired.get(t.id)],
         "company": company,
-        "company_name": book.label_of(company) if company else None,
+        "company_name": _short_name(book, company) if company else None,
     }
+
+
+def _short_name(book: Casebook, organisation_id: str) -> str:
+    """How the page names the company: its shortest name or alias ("Zoom", not "Zoom Video Communications, Inc.")."""
+    record = book.get(organisation_id)
+    names = [record.label, *getattr(record, "aliases", [])]
+    return min(names, key=len)
 
 
 def _case_cites(book: Casebook) -> list[str]:
@@ -542,8 +574,19 @@ def _hand_written(book: Casebook, docs_dir: Path) -> Iterator[tuple[Page, list[s
         meta, markdown = _front_matter(file.read_text(encoding="utf-8"))
         title = str(meta.get("title") or _first_heading(markdown, book) or path)
         description = str(meta.get("description") or _first_paragraph(markdown, book))
-        cited = [code.id for code in shortcodes.find(markdown)]
+        cited = [i for code in shortcodes.find(markdown) for i in _cited_by_code(book, code)]
         yield Page(path, title, description, f"docs/{path}"), cited
+
+
+def _cited_by_code(book: Casebook, code: shortcodes.Shortcode) -> list[str]:
+    """The ids a page's shortcode cites: its own, or for a block (``[[glance:<case id>]]``) the records
+    its items cite, so the page's JSON-LD lists the sources behind the box."""
+    if code.kind != "glance":
+        return [code.id]
+    case = book.records.get(book.current_id(code.id))
+    if not isinstance(case, Case):
+        return []
+    return [c.id for item in case.at_a_glance for c in shortcodes.find(item.text)]
 
 
 def declare_pages(book: Casebook, options: SiteOptions, docs_dir: Path | None = None) -> dict[str, Page]:
@@ -643,6 +686,7 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     version = _version(book)
     site.files = export_files(book, site_url=options.site_url, version=version)
     site.files["timeline.svg"] = timeline_svg(book).encode()
+    site.files.update(og_image.images(options.site_name))
     site.trusted_html[TIMELINE_SLOT] = timeline_figure(book, link_base="")
     context = downloads_context(
         book,

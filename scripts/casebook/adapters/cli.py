@@ -165,6 +165,11 @@ def cmd_stale(args: argparse.Namespace) -> int:
     for record in book.records.values():
         if isinstance(record, Fact | Case) and record.as_of:
             found.append((where(record.id, ("as_of",)), record.as_of, f"{record.kind} {record.id}"))
+        if isinstance(record, Case):  # the home page's "At a glance" items that hold as of a date
+            for index, item in enumerate(record.at_a_glance):
+                if item.as_of:
+                    at = where(record.id, ("at_a_glance", index, "as_of"))
+                    found.append((at, item.as_of, f"at a glance '{item.label}' in case {record.id}"))
         for path, text in _texts(record):
             for _line, iso in present.as_of_dates(text):
                 at = where(record.id, path)

@@ -165,13 +165,14 @@ def _former_ids_edit(file: _File, record: Record, data_path: DataPath, old: str)
 
 
 def _shortcode_edits(text: str, kind: str, olds: tuple[str, ...], new: str, base: int = 0) -> Iterator[Edit]:
-    """The id of each ``[[kind:old]]`` / ``[[kind:old|text]]`` in ``text`` (outside code), for each
-    id in ``olds``: the record's id and its former ids (a citation made before an earlier rename)."""
+    """The id of each ``[[kind:old]]`` / ``[[kind:old|text]]`` in ``text`` (outside code), for each id in
+    ``olds`` (the record's id and its former ids: a citation made before an earlier rename), and of each
+    block built from a record of that kind (``[[glance:old]]`` for a case, ``shortcodes.BLOCKS``)."""
     for code in shortcodes.find(text):
-        if code.kind == kind and code.id in olds:
-            start = base + code.start + len(f"[[{kind}:")
+        if shortcodes.BLOCKS.get(code.kind, code.kind) == kind and code.id in olds:
+            start = base + code.start + len(f"[[{code.kind}:")
             tail = "|…]]" if code.text else "]]"
-            yield Edit(start, start + len(code.id), new, f"[[{kind}:{code.id}{tail} -> [[{kind}:{new}{tail}")
+            yield Edit(start, start + len(code.id), new, f"[[{code.kind}:{code.id}{tail} -> [[{code.kind}:{new}{tail}")
 
 
 def _yaml_shortcode_edits(file: _File, kind: str, olds: tuple[str, ...], new: str) -> Iterator[Edit]:

@@ -761,9 +761,39 @@ class Misconception(Record):
     sources: list[Id] = Field(min_length=1)
 
 
+class GlanceItem(Strict):
+    """One line of the home page's "At a glance" box: a short label and a text that cites its facts.
+
+    A statement cites at least one fact, quote or source, and its details are in their excerpts
+    (``rules.glance_items_are_cited_and_supported``); an ``analysis`` item is this site's reasoning and
+    is shown with that label. A statement about the present gives ``as_of``: the date of the newest
+    source it rests on, shown as "as of <date>"."""
+
+    label: Plain  # "What happened", "Where Jin is"
+    text: Text
+    analysis: bool = False
+    as_of: FullDate | None = None
+
+
+class AllegationRow(Strict):
+    """One row of "Allegations and answers": an alleged fact, the company's account of it and what is
+    on the record about it (``rules.allegation_rows_pair_the_right_facts`` checks the statuses)."""
+
+    allegation: Id  # a fact whose status is alleged
+    company: list[Id] = []  # the company's statements: facts attributed to it, or quotes
+    record: list[Id] = []  # facts on the record (status established)
+
+
 class Case(Record):
     kind: ClassVar[str] = "case"
-    references = {"key_facts.*": ("fact",), "defendants.*": ("person",), "company": ("organisation",)}
+    references = {
+        "key_facts.*": ("fact",),
+        "defendants.*": ("person",),
+        "company": ("organisation",),
+        "allegations.*.allegation": ("fact",),
+        "allegations.*.company.*": ("fact", "quote"),
+        "allegations.*.record.*": ("fact",),
+    }
 
     title: Plain
     court: Plain
@@ -778,6 +808,10 @@ class Case(Record):
     checked: FullDate | None = None
     not_checked: Text | None = None
     key_facts: list[Id] = []
+    # the home page's "At a glance" box, in the order shown (``[[glance:<case id>]]`` in docs/index.md)
+    at_a_glance: list[GlanceItem] = []
+    # the rows of "Allegations and answers", in the order shown, grouped under their allegation's topic
+    allegations: list[AllegationRow] = []
 
 
 MODELS: dict[str, type[Record]] = {

@@ -1110,3 +1110,150 @@ def unsourced_texts_cite_each_paragraph(ctx: Context) -> Iterator[Diagnostic]:
             for block in prose.uncited_paragraphs(text):
                 where = f" (line {block.line} of the text)" if block.line > 1 else ""
                 yield ctx.diag(record.id, (name,), block.problem(analysis_allowed=False) + where, prose.RECORD_FIX)
+
+
+# ---------------------------------------------------------------- the case's summaries
+
+_CITING_KINDS = ("fact", "quote", "source")
+
+
+def _glance_haystack(ctx: Context, codes: list[shortcodes.Shortcode]) -> support.Haystack:
+    """What an "At a glance" text cites: its facts' excerpts and linked names, its quotes' words, its sources."""
+    texts: list[str] = []
+    names: list[str] = []
+    dates: list[str] = []
+    for code in codes:
+        record = ctx.book.records.get(ctx.book.current_id(code.id))
+        if isinstance(record, Fact):
+            texts += [t for c in record.sources for t in _cited_texts(ctx, c)]
+            names += _names(ctx, [*record.people, *record.organisations, *record.attributed_to, *record.laws])
+            dates += _dates(ctx, (c.source for c in record.sources))
+        elif isinstance(record, Quote):
+            texts += [record.text, *_source_texts(ctx, [record.source])]
+            names += _names(ctx, [record.speaker])
+            dates += [record.said, *_dates(ctx, [record.source])]
+        elif isinstance(record, Source):
+            texts += _source_texts(ctx, [record.id])
+            dates += _dates(ctx, [record.id])
+    return support.Haystack(texts, names, dates)
+
+
+@rule
+def glance_items_are_cited_and_supported(ctx: Context) -> Iterator[Diagnostic]:
+    """Each statement of the home page's "At a glance" box cites a fact, quote or source, its details
+    are in what it cites (``core.support``), and its ``as_of`` is no later than the newest source it
+    rests on; an item marked ``analysis`` is this site's reasoning, shown with that label."""
+    for case in ctx.book.of_kind(Case):
+        for index, item in enumerate(case.at_a_glance):
+            codes = [c for c in shortcodes.find(item.text) if c.kind in _CITING_KINDS]
+            if _missing(ctx, [c.id for c in codes]):
+                continue  # an unknown id is reported as a reference
+            sources = _sources_of(ctx, codes)
+            if _missing(ctx, sources):
+                continue  # a cited fact's source failed to load: that is the error to fix (no cascade)
+            path: tuple[str | int, ...] = ("at_a_glance", index, "text")
+            if not item.analysis:
+                if not codes:
+                    yield ctx.diag(
+                        case.id,
+                        path,
+                        f"the item '{item.label}' cites nothing",
+                        "cite the facts it rests on with [[fact:id]], or, if it is this site's reasoning, "
+                        "mark it analysis: true",
+                    )
+                    continue
+                yield from _unsupported(ctx, case.id, path, item.text, _glance_haystack(ctx, codes))
+            newest = _newest(ctx, sources)
+            if item.as_of and (newest is None or not _date_le(item.as_of, newest)):
+                yield ctx.diag(
+                    case.id,
+                    ("at_a_glance", index, "as_of"),
+                    f"as_of {item.as_of} is later than the newest source the item cites ({newest or 'none'})",
+                    f"set as_of to {newest} (the statement holds as of its latest source)"
+                    if newest
+                    else "cite the facts the statement rests on",
+                )
+
+
+def _sources_of(ctx: Context, codes: list[shortcodes.Shortcode]) -> list[str]:
+    """The ids of the sources that the facts, quotes and sources cited by ``codes`` rest on."""
+    sources: list[str] = []
+    for code in codes:
+        record = ctx.book.records.get(ctx.book.current_id(code.id))
+        if isinstance(record, Fact):
+            sources += [c.source for c in record.sources]
+        elif isinstance(record, Quote):
+            sources.append(record.source)
+        elif isinstance(record, Source):
+            sources.append(record.id)
+    return sources
+
+
+def _company_statement(ctx: Context, record: Record, company: str | None) -> bool:
+    """Whether ``record`` gives the company's own account: a quote of it, or a fact attributed to it."""
+    if isinstance(record, Quote):
+        speaker = ctx.book.records.get(ctx.book.current_id(record.speaker))
+        return company is not None and (
+            record.speaker == company or (isinstance(speaker, Person) and company in _organisations_of(speaker))
+        )
+    return isinstance(record, Fact) and company is not None and company in record.attributed_to
+
+
+def _short_name(ctx: Context, record_id: str) -> str:
+    """A record's shortest name or alias ("Zoom"), as the allegations page names the company."""
+    record = ctx.book.records.get(ctx.book.current_id(record_id))
+    return min([record.label, *getattr(record, "aliases", [])], key=len) if record else record_id
+
+
+def _organisations_of(person: Person) -> list[str]:
+    return [role.organisation for role in person.roles if role.organisation]
+
+
+@rule
+def allegation_rows_pair_the_right_facts(ctx: Context) -> Iterator[Diagnostic]:
+    """Each row of "Allegations and answers" pairs an alleged fact (once) with the company's account (its
+    quotes, or facts attributed to it) and facts on the record (status established)."""
+    for case in ctx.book.of_kind(Case):
+        seen: dict[str, int] = {}
+        for index, row in enumerate(case.allegations):
+            if _missing(ctx, [row.allegation, *row.company, *row.record]):
+                continue  # an unknown id is reported as a reference
+            allegation = ctx.book.get(ctx.book.current_id(row.allegation))
+            assert isinstance(allegation, Fact)
+            if allegation.status != "alleged":
+                yield ctx.diag(
+                    case.id,
+                    ("allegations", index, "allegation"),
+                    f"'{row.allegation}' is {allegation.status}, not alleged: "
+                    "a row starts from what prosecutors allege",
+                    "point to a fact with status: alleged, or move this fact to the row's record or company list",
+                )
+            elif row.allegation in seen:
+                yield ctx.diag(
+                    case.id,
+                    ("allegations", index, "allegation"),
+                    f"'{row.allegation}' already has a row (allegations[{seen[row.allegation]}])",
+                    "merge the two rows into one",
+                )
+            seen.setdefault(row.allegation, index)
+            company_name = _short_name(ctx, case.company) if case.company else "the company"
+            for at, record_id in enumerate(row.company):
+                record = ctx.book.get(ctx.book.current_id(record_id))
+                if not _company_statement(ctx, record, case.company):
+                    yield ctx.diag(
+                        case.id,
+                        ("allegations", index, "company", at),
+                        f"'{record_id}' is not {company_name}'s account: it is not a quote of {company_name} "
+                        "or a fact attributed to it",
+                        f"point to a quote of {company_name} or a fact with {case.company or 'the company'} in "
+                        "attributed_to",
+                    )
+            for at, record_id in enumerate(row.record):
+                fact = ctx.book.get(ctx.book.current_id(record_id))
+                if isinstance(fact, Fact) and fact.status != "established":
+                    yield ctx.diag(
+                        case.id,
+                        ("allegations", index, "record", at),
+                        f"'{record_id}' is {fact.status}, not on the record (established)",
+                        "point to a fact with status: established, or leave it out of the row",
+                    )

@@ -17,6 +17,11 @@ SHORTCODE = re.compile(r"\[\[([a-z]+):([^\[\]|\s]+)(?:\|([^\[\]\n]+))?\]\]")
 _CODE = re.compile(r"(^|\n)(```|~~~)[^\n]*\n.*?\n\2[^\n]*(?=\n|$)|`[^`\n]+`", re.DOTALL)
 
 
+# Blocks a hand-written page includes on a line of their own, each built from a record of a kind:
+# ``[[glance:us-v-jin]]`` is the case's "At a glance" box (``render.glance``). Record text may not hold them.
+BLOCKS: dict[str, str] = {"glance": "case"}
+
+
 @dataclass(frozen=True)
 class Shortcode:
     kind: str

@@ -258,18 +258,41 @@ def resolve_references(book: Casebook) -> list[Diagnostic]:
     return problems
 
 
-def check_shortcode(book: Casebook, code: shortcodes.Shortcode) -> tuple[str, str] | None:
-    """None when ``[[kind:id]]`` names an existing record of that kind, else (problem, fix)."""
-    if code.kind not in MODELS:
+def check_shortcode(book: Casebook, code: shortcodes.Shortcode, *, page: bool = False) -> tuple[str, str] | None:
+    """None when ``[[kind:id]]`` names an existing record of that kind, else (problem, fix). A block
+    (``shortcodes.BLOCKS``: ``[[glance:<case id>]]``) names a record of its kind, in a page only."""
+    kind = shortcodes.BLOCKS.get(code.kind, code.kind) if page else code.kind
+    if kind not in MODELS:
+        blocks = f" (a hand-written page may also include: {', '.join(sorted(shortcodes.BLOCKS))})"
         return (
             f"unknown record kind '{code.kind}' in [[{code.kind}:{code.id}]]",
-            f"use one of: {', '.join(sorted(MODELS))}",
+            f"use one of: {', '.join(sorted(MODELS))}" + ("" if page else blocks),
         )
+    if code.kind in shortcodes.BLOCKS and code.text:
+        return (f"[[{code.kind}:{code.id}|{code.text}]]: a block takes no text", f"write [[{code.kind}:{code.id}]]")
     found = book.records.get(code.id) or book.renamed(code.id)  # a former id resolves (``shortcode_warning``)
-    if (found is not None and found.kind == code.kind) or book.is_broken(code.id, (code.kind,)):
+    if (found is not None and found.kind == kind) or book.is_broken(code.id, (kind,)):
         return None
-    problem, fix = _unknown(book, code.id, (code.kind,))
+    problem, fix = _unknown(book, code.id, (kind,))
     return f"[[{code.kind}:{code.id}]]: {problem}", fix
+
+
+def block_problem(text: str, code: shortcodes.Shortcode) -> tuple[str, str] | None:
+    """(problem, fix) when a block shortcode does not stand on a line of its own, with blank lines around."""
+    if code.kind not in shortcodes.BLOCKS:
+        return None
+    line_start = text.rfind("\n", 0, code.start) + 1
+    line_end = text.find("\n", code.end)
+    line_end = len(text) if line_end < 0 else line_end
+    alone = text[line_start:line_end].strip() == text[code.start : code.end]
+    before, after = text[:line_start], text[line_end:]
+    blank_around = (not before.strip() or before.endswith("\n\n")) and (not after.strip() or after.startswith("\n\n"))
+    if alone and blank_around:
+        return None
+    return (
+        f"[[{code.kind}:{code.id}]] is a block: it must stand alone on its line, with a blank line before and after",
+        f"put [[{code.kind}:{code.id}]] on a line of its own between blank lines",
+    )
 
 
 def shortcode_warning(book: Casebook, code: shortcodes.Shortcode) -> tuple[str, str] | None:
@@ -419,7 +442,7 @@ def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
             for block in prose.uncited(text):
                 problems.append(Diagnostic(display, PAGE, block.problem(), prose.FIX, block.line, 1))
         for code in shortcodes.find(text):
-            wrong = check_shortcode(book, code)
+            wrong = check_shortcode(book, code, page=True) or block_problem(text, code)
             said = wrong or shortcode_warning(book, code)
             if said is not None:
                 line, column = shortcodes.line_of(text, code.start)

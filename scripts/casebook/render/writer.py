@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from casebook.core import markup, prose, shortcodes
 from casebook.core.book import Casebook
-from casebook.core.model import Citation, Fact, Lesson, Misconception, Quote, Source, shown_date
+from casebook.core.model import Case, Citation, Fact, Lesson, Misconception, Quote, Source, shown_date
 from casebook.core.text import human_date, plain
 from casebook.core.urls import page_of, relative, with_anchor
 from casebook.render.labels import STATUS_LABELS
@@ -207,6 +207,10 @@ class PageWriter:
         """A [[kind:id]]: facts, quotes and sources as footnotes, other records (and any with text) as
         links. A former id names the renamed record (validation warned about it)."""
         record_id = self.book.current_id(code.id)
+        if code.kind == "glance":  # a block of a hand-written page (validate checked it stands alone)
+            case = self.book.get(record_id)
+            assert isinstance(case, Case)
+            return self.glance(case)
         if code.text:
             return self.link(record_id, code.text)
         if code.kind in ("fact", "quote", "source"):
@@ -313,6 +317,37 @@ class PageWriter:
         lines.append(f'<span class="cb-edit">{self.edit(fact.id)}</span>' if self.edit_url else "")
         lines += ["", "</div>"]
         return Markup("\n".join(lines))
+
+    def glance(self, case: Case) -> Markup:
+        """The case's "At a glance" box: a definition list of its items, each label a term and each text
+        with its citations; a dated item says "as of" its date, and an analysis item sits in an analysis
+        block, so the site's reasoning is labelled as such (``core.prose``)."""
+        lines = ['<div class="cb-glance" markdown>', "", "## At a glance { #at-a-glance }", ""]
+        for item in case.at_a_glance:
+            lines.append(markup.literal(item.label))
+            body = self.analysis(item.text) if item.analysis else self.md(item.text, inline=True)
+            body_lines = str(body).rstrip("\n").split("\n")
+            lines.append(":   " + body_lines[0])
+            lines += [f"    {line}" if line.strip() else "" for line in body_lines[1:]]
+            if item.as_of:  # to the month, as the home page's other dated lines ("As of April 2023, …")
+                label = as_of_label(item.as_of[:7])
+                lines += ["", f'    <span class="cb-as-of">{markup.literal(label)}</span>']
+            lines.append("")
+        lines += ["</div>", ""]
+        return Markup("\n".join(lines))
+
+    def account(self, record_id: str) -> Markup:
+        """One fact or quote as a cell of "Allegations and answers" gives it, on one line: a fact's
+        statement with its citations and a link to it, or a quote's words with its citation."""
+        record = self.book.get(self.book.current_id(record_id))
+        if isinstance(record, Quote):
+            text = markup.literal(plain(record.text, self.book.label_of))
+            return Markup(f"“{text}”{self.cite_record(record.id)}")
+        assert isinstance(record, Fact)
+        cites = "".join(self.cite(c, record.id, index) for index, c in enumerate(record.sources))
+        return Markup(
+            f'{self.md(record.statement, inline=True)}{cites} [→]({self.href(record.id)} "The fact and its sources")'
+        )
 
     def backlinks(
         self, record_id: str, heading: str = "Cited in", *, words: int | None = None, most: int | None = None
