@@ -6,10 +6,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar, overload
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from casebook.core.errors import Diagnostic, dotted
 from casebook.core.model import Fact, Law, Quote, Record, Source
+
+if TYPE_CHECKING:
+    from casebook.core.diagrams import Diagrams
 
 R = TypeVar("R", bound=Record)
 
@@ -39,6 +42,8 @@ class Casebook:
     former: dict[str, str] = field(default_factory=dict)
     # problems that do not stop a build, such as a [[fact:old-id]] that resolves through former_ids
     warnings: list[Diagnostic] = field(default_factory=list)
+    # the pictures of content/diagrams.yml (``core.diagrams``), read with the records
+    diagrams: Diagrams | None = None
 
     def is_broken(self, record_id: str, kinds: tuple[str, ...]) -> bool:
         return self.broken_ids.get(record_id) in kinds or any(k in self.broken_kinds for k in kinds)

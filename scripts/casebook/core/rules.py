@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from casebook.core import files, hosts, present, prose, shortcodes, support, wording
+from casebook.core import diagrams, files, hosts, present, prose, shortcodes, support, wording
 from casebook.core.book import Casebook
 from casebook.core.errors import Diagnostic
 from casebook.core.model import (
@@ -1118,3 +1118,15 @@ def unsourced_texts_cite_each_paragraph(ctx: Context) -> Iterator[Diagnostic]:
             for block in prose.uncited_paragraphs(text):
                 where = f" (line {block.line} of the text)" if block.line > 1 else ""
                 yield ctx.diag(record.id, (name,), block.problem(analysis_allowed=False) + where, prose.RECORD_FIX)
+
+
+# ---------------------------------------------------------------- diagrams
+
+
+@rule
+def diagrams_rest_on_records(ctx: Context) -> Iterator[Diagnostic]:
+    """content/diagrams.yml (``core.diagrams``) has the shape of a diagram, and every box, arrow, lock
+    and cell names an existing record and, for a law, one of its provisions: a picture draws only what
+    the records say."""
+    loaded = ctx.book.diagrams if ctx.book.diagrams is not None else diagrams.load(ctx.book.content_dir)
+    yield from diagrams.check(ctx.book, loaded)
