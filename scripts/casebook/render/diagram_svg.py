@@ -18,6 +18,8 @@ the same links, is in the text version under it (``render.diagram_text``).
 
 from __future__ import annotations
 
+import math
+import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,8 +117,6 @@ def _record_href(book: Casebook, record_id: str, href: Href) -> str:
 
 def provision_anchor(ref: str) -> str:
     """The anchor of a provision on its law's page, as the law template writes it (``PageWriter.slug``)."""
-    import re
-
     return "_".join(re.findall(r"[a-z0-9]+", ref.lower())) or "item"
 
 
@@ -202,8 +202,6 @@ def _legend(statuses: list[str], y: float) -> tuple[list[str], float]:
 
 
 def _arrowhead(x1: float, y1: float, x2: float, y2: float) -> str:
-    import math
-
     angle = math.atan2(y2 - y1, x2 - x1)
     size, spread = 11.0, 0.45
     left = (x2 - size * math.cos(angle - spread), y2 - size * math.sin(angle - spread))
