@@ -95,7 +95,8 @@ def _svg(diagram: Diagram, kind: str, height: float, description: str, body: lis
     ident = f"cb-dg-{diagram.id}"
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
-        f' class="cb-dg cb-dg--{kind}" role="group" width="{WIDTH}" height="{height:.0f}"'
+        # out of the search index: the text version under it holds the same words, in sentences
+        f' class="cb-dg cb-dg--{kind}" role="group" data-search-exclude="1" width="{WIDTH}" height="{height:.0f}"'
         f' viewBox="0 0 {WIDTH} {height:.0f}" aria-labelledby="{ident}-title {ident}-desc"'
         f' font-family="{_attr(FONT)}" style="max-width: 100%; height: auto">'
     )
