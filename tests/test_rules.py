@@ -235,6 +235,28 @@ def _too_many_copyrighted_words(content: Path) -> None:
     _edit(content, ZOOM, "excerpts:\n", f"excerpts:\n{excerpts}")
 
 
+DIAGRAM_UNKNOWN_FACT = """- id: chain
+  type: flow
+  title: Who asked whom
+  page: case/index.md
+  tiers:
+  - label: The liaison
+    nodes:
+    - record: complaint-unsealed
+  - label: The company
+    nodes:
+    - record: zoom-cooperating
+  arrows:
+  - from: complaint-unsealed
+    to: zoom-cooperating
+    fact: jin-not-in-custdy
+"""
+
+
+def _diagram_with_an_unknown_fact(content: Path) -> None:
+    (content / "diagrams.yml").write_text(DIAGRAM_UNKNOWN_FACT, encoding="utf-8")
+
+
 MUTATIONS = [
     pytest.param(
         _bad_official_host,
@@ -512,6 +534,12 @@ MUTATIONS = [
         "starts from what prosecutors allege (point to a fact with status: alleged, or move this fact to the row's "
         "record or company list)",
         id="allegation_rows_pair_the_right_facts",
+    ),
+    pytest.param(
+        _diagram_with_an_unknown_fact,
+        "content/diagrams.yml:15:11: [0].arrows[0].fact: unknown fact 'jin-not-in-custdy' "
+        "(did you mean 'jin-not-in-custody'?)",
+        id="diagrams_rest_on_records",
     ),
 ]
 

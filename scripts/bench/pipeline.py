@@ -116,12 +116,16 @@ def _static_project(dest: Path) -> None:
     shutil.copytree(ROOT / "docs", dest / "docs")
     shutil.copytree(ROOT / "scripts" / "casebook" / "theme", dest / "scripts" / "casebook" / "theme")
     trusted = getattr(site, "trusted_html", {})  # pictures the plugin puts in after the allowlist
+    pictures = getattr(site, "pictures", {})  # the diagrams, drawn for the page they are on
     for path, page in site.pages.items():
         source = dest / "docs" / path
         markdown = page.markdown if page.markdown is not None else source.read_text(encoding="utf-8")
         text = site.page_markdown(path, markdown)
         for slot, html in trusted.items():
             text = text.replace(slot, html)
+        for slot, draw in pictures.items():
+            if slot in text:
+                text = text.replace(slot, draw(path, True))
         source.parent.mkdir(parents=True, exist_ok=True)
         source.write_text(text, encoding="utf-8")
     for rel, data in {**site.files, **getattr(plugin, "extra_files", {})}.items():  # exports, handouts …

@@ -48,6 +48,7 @@ from casebook.core.urls import (
     answers_page,
     debrief_page,
     instructor_page,
+    link_between,
     page_of,
     page_url,
     site_base,
@@ -71,6 +72,8 @@ from casebook.outputs.sanitise import (
     first_definitions,
     search_exclusions,
 )
+from casebook.render.diagram_svg import diagram_svg
+from casebook.render.diagram_text import slot as diagram_slot
 from casebook.render.labels import SOURCE_TYPE_LABELS
 from casebook.render.markdown import abbreviations, expand_page, render_template
 from casebook.render.timeline_svg import timeline_figure, timeline_svg
@@ -127,6 +130,9 @@ class Site:
     abbreviations: dict[str, str]  # glossary tooltips {name: definition}, the abbr extension's glossary
     # placeholder -> HTML the site draws itself (the timeline SVG), put in after the allowlist
     trusted_html: dict[str, str] = field(default_factory=dict)
+    # placeholder -> the picture for (the page it is drawn on, whether the build uses directory URLs):
+    # the diagrams, whose links are relative to their page and written after MkDocs rewrote the links
+    pictures: dict[str, Callable[[str, bool], str]] = field(default_factory=dict)
 
     @property
     def generated(self) -> dict[str, str]:
@@ -151,7 +157,7 @@ class Site:
             extensions.append("abbr")
         configs["abbr"] = {**configs.get("abbr", {}), "glossary": dict(self.abbreviations)}
 
-    def content_html(self, path: str, html: str) -> str:
+    def content_html(self, path: str, html: str, *, directory_urls: bool = True) -> str:
         """A page's content HTML as published: through the allowlist (``outputs.sanitise``), then
         Chinese text marked with its language (``outputs.language``), then the site's own pictures put
         in for their placeholders. An id used twice on the page (an
@@ -169,6 +175,9 @@ class Site:
         for slot, trusted in self.trusted_html.items():
             if slot in html:
                 html = html.replace(slot, trusted)
+        for slot, draw in self.pictures.items():
+            if slot in html:
+                html = html.replace(slot, draw(path, directory_urls))
         return html
 
     def head(self, path: str, *, homepage: bool = False) -> dict[str, Any]:
@@ -669,6 +678,22 @@ def _add_generated(site: Site, spec: tuple[str, str, str], template: str, contex
     site.pages[path] = page
 
 
+def _pictures(book: Casebook) -> dict[str, Callable[[str, bool], str]]:
+    """Each diagram's placeholder and how to draw it on a page (``render.diagram_svg``)."""
+    found = book.diagrams.diagrams if book.diagrams is not None else ()
+
+    def drawer(diagram: Any) -> Callable[[str, bool], str]:
+        def draw(path: str, directory_urls: bool) -> str:
+            def href(page: str, anchor: str | None) -> str:
+                return link_between(path, page, anchor, directory_urls=directory_urls)
+
+            return diagram_svg(book, diagram, href)
+
+        return draw
+
+    return {diagram_slot(d.id): drawer(d) for d in found}
+
+
 def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -> Site:
     """Load, validate and build everything a site publishes; raises ContentError listing every problem.
 
@@ -688,6 +713,7 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     site.files["timeline.svg"] = timeline_svg(book).encode()
     site.files.update(og_image.images(options.site_name))
     site.trusted_html[TIMELINE_SLOT] = timeline_figure(book, link_base="")
+    site.pictures.update(_pictures(book))
     context = downloads_context(
         book,
         site.files,

@@ -275,7 +275,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if self.site is None:
             return NOT_BUILT
         try:
-            return self.site.content_html(page.file.src_uri, html)
+            return self.site.content_html(page.file.src_uri, html, directory_urls=config.use_directory_urls)
         except ValueError as error:
             if not self.serving:
                 raise PluginError(f"casebook: {error}") from None

@@ -6,11 +6,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar, overload
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from casebook.core import shortcodes
 from casebook.core.errors import Diagnostic, dotted
 from casebook.core.model import Fact, Law, Quote, Record, Source
+
+if TYPE_CHECKING:
+    from casebook.core.diagrams import Diagrams
 
 R = TypeVar("R", bound=Record)
 
@@ -42,6 +45,8 @@ class Casebook:
     warnings: list[Diagnostic] = field(default_factory=list)
     # id -> every text of the record, as ``texts`` gives them, read once for all the checks of a run
     _texts: dict[str, list[tuple[tuple[str | int, ...], str]]] = field(default_factory=dict, repr=False)
+    # the pictures of content/diagrams.yml (``core.diagrams``), read with the records
+    diagrams: Diagrams | None = None
 
     def is_broken(self, record_id: str, kinds: tuple[str, ...]) -> bool:
         return self.broken_ids.get(record_id) in kinds or any(k in self.broken_kinds for k in kinds)

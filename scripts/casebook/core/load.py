@@ -42,7 +42,8 @@ LAYOUT: dict[str, tuple[str, str]] = {
 }
 
 # Files in content/ that are not records: discover() skips them without error; each has its own loader.
-EXTRA_FILES = ("official-hosts.yml",)  # the official hosts registry, read by core/hosts.py
+# the official hosts registry, read by core/hosts.py; the pictures of the case, read by core/diagrams.py
+EXTRA_FILES = ("official-hosts.yml", "diagrams.yml")
 
 # Non-record files allowed anywhere under content/, never read (each with its reason). Any other name
 # is an error, so that a record saved as FACT.YML, x.yaml or x.json is reported instead of ignored.

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from casebook.core import files, hosts, present, prose, shortcodes, support, wording
+from casebook.core import diagrams, files, hosts, present, prose, shortcodes, support, wording
 from casebook.core.book import Casebook
 from casebook.core.errors import Diagnostic
 from casebook.core.model import (
@@ -1257,3 +1257,15 @@ def allegation_rows_pair_the_right_facts(ctx: Context) -> Iterator[Diagnostic]:
                         f"'{record_id}' is {fact.status}, not on the record (established)",
                         "point to a fact with status: established, or leave it out of the row",
                     )
+
+
+# ---------------------------------------------------------------- diagrams
+
+
+@rule
+def diagrams_rest_on_records(ctx: Context) -> Iterator[Diagnostic]:
+    """content/diagrams.yml (``core.diagrams``) has the shape of a diagram, and every box, arrow, lock
+    and cell names an existing record and, for a law, one of its provisions: a picture draws only what
+    the records say."""
+    loaded = ctx.book.diagrams if ctx.book.diagrams is not None else diagrams.load(ctx.book.content_dir)
+    yield from diagrams.check(ctx.book, loaded)

@@ -126,3 +126,20 @@ def record_url(record: Record, base: str = "/") -> str:
 def page_url(page: str, base: str = "/") -> str:
     """The published address of a page (a Markdown path under docs/) under ``base``."""
     return base + public_url(page)
+
+
+def link_between(from_page: str, to_page: str, anchor: str | None, *, directory_urls: bool = True) -> str:
+    """The relative address of ``to_page#anchor`` in the built HTML of ``from_page`` (pages as Markdown
+    paths under docs/), as MkDocs writes a Markdown link: with directory URLs (``../facts/#id``) or, for
+    the offline edition, without them (``../facts.html#id``). For HTML the site writes after MkDocs
+    (its pictures), which MkDocs does not rewrite."""
+    if from_page == to_page and anchor:
+        return f"#{anchor}"
+    if directory_urls:
+        target, here = public_url(to_page), public_url(from_page)
+        address = posixpath.relpath(target or ".", here or ".")
+        address = "./" if address == "." else address + "/"
+    else:
+        target = to_page[: -len(".md")] + ".html"
+        address = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    return with_anchor(address, anchor)

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from casebook.core import files, locate, pages, present, prose, rules, shortcodes, teaching, wording
+from casebook.core import diagrams, files, locate, pages, present, prose, rules, shortcodes, teaching, wording
 from casebook.core.book import Casebook, Origin
 from casebook.core.errors import ContentError, Diagnostic, dotted
 from casebook.core.load import LAYOUT, MAX_FILE_BYTES, RawRecord, load_content
@@ -369,6 +369,7 @@ def _load_book(content_dir: Path) -> tuple[Casebook, list[Diagnostic], dict[str,
             continue
         first_seen[record.id] = raw
         book.add(record, Origin(raw.file, raw.abs_path, raw.path, raw.has_shortcodes))
+    book.diagrams = diagrams.load(content_dir)  # checked against the records by a rule (``rules``)
     problems.extend(_check_former_ids(book))
     problems.extend(resolve_references(book))
     problems.extend(rules.check(book))
@@ -442,6 +443,12 @@ def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
             for block in prose.uncited(text):
                 problems.append(Diagnostic(display, PAGE, block.problem(), prose.FIX, block.line, 1))
         for code in shortcodes.find(text):
+            if code.kind == DIAGRAM:
+                wrong = check_diagram(book, code, rel)
+                if wrong is not None:
+                    line, column = shortcodes.line_of(text, code.start)
+                    problems.append(Diagnostic(display, PAGE, *wrong, line, column))
+                continue
             wrong = check_shortcode(book, code, page=True) or block_problem(text, code)
             said = wrong or shortcode_warning(book, code)
             if said is not None:
@@ -449,6 +456,26 @@ def check_pages(book: Casebook, docs_dir: Path) -> list[Diagnostic]:
                 diagnostic = Diagnostic(display, PAGE, said[0], said[1], line, column)
                 (problems if wrong else book.warnings).append(diagnostic)
     return problems
+
+
+DIAGRAM = "diagram"
+"""The shortcode kind that places a picture of ``content/diagrams.yml`` on a hand-written page."""
+
+
+def check_diagram(book: Casebook, code: shortcodes.Shortcode, page: str) -> tuple[str, str] | None:
+    """None when ``[[diagram:id]]`` names a diagram whose ``page`` is this page, else (problem, fix)."""
+    loaded = book.diagrams
+    found = loaded.get(code.id) if loaded is not None else None
+    if found is None:
+        known = ", ".join(d.id for d in loaded.diagrams) if loaded is not None else ""
+        fix = f"use one of: {known}" if known else "define the diagram in content/diagrams.yml first"
+        return f"[[diagram:{code.id}]]: unknown diagram '{code.id}'", fix
+    if found.page != page:
+        return (
+            f"[[diagram:{code.id}]]: the diagram belongs on {found.page}, not {page}",
+            f"set its page to {page} in content/diagrams.yml, or move the shortcode",
+        )
+    return None
 
 
 def build_and_check(content_dir: Path, docs_dir: Path | None) -> Casebook:

@@ -206,6 +206,8 @@ class PageWriter:
     def _shortcode(self, code: shortcodes.Shortcode) -> str:
         """A [[kind:id]]: facts, quotes and sources as footnotes, other records (and any with text) as
         links. A former id names the renamed record (validation warned about it)."""
+        if code.kind == "diagram":  # a picture of content/diagrams.yml, on a hand-written page (validate)
+            return self.diagram(code.id)
         record_id = self.book.current_id(code.id)
         if code.kind == "glance":  # a block of a hand-written page (validate checked it stands alone)
             case = self.book.get(record_id)
@@ -232,6 +234,20 @@ class PageWriter:
     def anchors(self, record_id: str) -> Markup:
         """Empty anchors for a renamed record's former ids, so links made before the rename still land."""
         return Markup("".join(f'<a id="{former}"></a>' for former in self.book.get(record_id).former_ids))
+
+    def diagram(self, diagram_id: str) -> Markup:
+        """A diagram of content/diagrams.yml: its figure and its text version (``render.diagram_text``)."""
+        from casebook.render.diagram_text import diagram_markdown  # it builds on this writer
+
+        found = self.book.diagrams.get(diagram_id) if self.book.diagrams is not None else None
+        if found is None:
+            raise ValueError(f"unknown diagram '{diagram_id}' on {self.path}")
+        return diagram_markdown(self, found)
+
+    def diagrams_here(self) -> Markup:
+        """Every diagram whose ``page`` is this (generated) page, in the order of content/diagrams.yml."""
+        found = self.book.diagrams.diagrams if self.book.diagrams is not None else ()
+        return Markup("\n\n".join(self.diagram(d.id) for d in found if d.page == self.path))
 
     def href_page(self, page: str) -> Markup:
         return Markup(relative(self.path, page) or "./")
