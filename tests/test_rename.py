@@ -105,7 +105,12 @@ def test_rename_a_fact(run, real: Path) -> None:
         for c in changes
     )
     added = [c.split(": added ")[1] for c in changes if c.startswith(URLS)]
-    assert added == ["/case/#jin-primary-liaison-role", "/case/facts/#jin-primary-liaison-role"]
+    # the fact on its topic's page, and its stub on /case/facts/, where it was published before the split
+    assert added == [
+        "/case/#jin-primary-liaison-role",
+        "/case/facts/#jin-primary-liaison-role",
+        "/case/facts/alleged-method/#jin-primary-liaison-role",
+    ]
 
 
 def test_rename_a_source(run, real: Path) -> None:
@@ -113,7 +118,8 @@ def test_rename_a_source(run, real: Path) -> None:
     assert (real / "content/sources/axios-2020-12-18-zoom-employee-charged.yml").is_file()
     assert any(".sources[" not in c and "sources[" in c and ".source: " in c for c in changes)  # a fact's citation
     assert [c.split(": added ")[1] for c in changes if c.startswith(URLS)] == [
-        "/sources/#axios-2020-12-18-zoom-employee-charged"
+        "/sources/#axios-2020-12-18-zoom-employee-charged",  # its stub on the index
+        "/sources/press/#axios-2020-12-18-zoom-employee-charged",  # the source on its kind's page
     ]
 
 
