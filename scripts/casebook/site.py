@@ -241,6 +241,23 @@ def _allegations_context(book: Casebook) -> Context:
     }
 
 
+def _case_first(records: list[Any], first: list[str]) -> list[Any]:
+    """``records`` by name, those named in ``first`` (the case's defendants, its company) first, in that
+    order: readers look for Jin first among the people."""
+    rank = {record_id: index for index, record_id in enumerate(first)}
+    return sorted(records, key=lambda r: (rank.get(r.id, len(rank)), r.name))
+
+
+def _people(book: Casebook) -> list[Person]:
+    case = _case(book)
+    return _case_first(book.of_kind(Person), list(case.defendants) if case else [])
+
+
+def _organisations(book: Casebook) -> list[Organisation]:
+    case = _case(book)
+    return _case_first(book.of_kind(Organisation), [case.company] if case and case.company else [])
+
+
 def _case_cites(book: Casebook) -> list[str]:
     case = _case(book)
     if case is None:
@@ -307,7 +324,7 @@ GENERATED: tuple[Generated, ...] = (
         "People",
         "The people the case's facts name, with what each is cited for.",
         "entities.md.j2",
-        lambda book: {"records": book.of_kind(Person)},
+        lambda book: {"records": _people(book)},
         _folder("person"),
         jsonld=lambda book, title, url, base: jsonld.entities(book, book.of_kind(Person), "Person", base),
     ),
@@ -316,7 +333,7 @@ GENERATED: tuple[Generated, ...] = (
         "Organisations",
         "The organisations the case's facts name, with what each is cited for.",
         "entities.md.j2",
-        lambda book: {"records": book.of_kind(Organisation)},
+        lambda book: {"records": _organisations(book)},
         _folder("organisation"),
         jsonld=lambda book, title, url, base: jsonld.entities(book, book.of_kind(Organisation), "Organization", base),
     ),
