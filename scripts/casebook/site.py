@@ -304,7 +304,7 @@ GENERATED: tuple[Generated, ...] = (
     Generated(
         "case/facts.md",
         "Facts by topic",
-        "Every fact about the case, grouped by topic, each labelled alleged, reported or on the record.",
+        "Every fact about the case on a page per topic, each labelled alleged, reported or on the record.",
         "facts.md.j2",
         lambda book: {"topics": book.of_kind(Topic), "facts_by_topic": _facts_by_topic(book)},
         _folder("fact"),
@@ -358,7 +358,7 @@ GENERATED: tuple[Generated, ...] = (
     Generated(
         "sources.md",
         "Sources",
-        "Every source the site relies on, with archived copies.",
+        "Every source the site relies on, on a page per kind, with archived copies.",
         "sources.md.j2",
         lambda book: {
             "sources": book.of_kind(Source),
