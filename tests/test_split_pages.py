@@ -220,3 +220,12 @@ def test_the_lists_of_stubs_are_left_out_of_search(real_site: Path) -> None:
     assert not [d["location"] for d in indexes if "Links to each" in d["text"]]
     on_topic_pages = [d for d in docs if re.match(r"case/facts/[a-z0-9-]+/", d["location"])]
     assert on_topic_pages  # the facts themselves are searched where they are
+
+
+def test_the_defendant_comes_first_among_the_people_and_the_company_among_the_organisations() -> None:
+    real = render_site(build_case(ROOT / "content"))
+    people = re.findall(r"^## (.*) \{ #([a-z0-9-]+) \}$", real["case/people.md"], re.M)
+    assert people[0] == ("Xinjiang Jin", "xinjiang-jin")
+    assert [name for name, _ in people[1:]] == sorted(name for name, _ in people[1:])  # the rest by name
+    organisations = re.findall(r"^## (.*) \{ #([a-z0-9-]+) \}$", real["case/organisations.md"], re.M)
+    assert organisations[0][1] == "zoom"

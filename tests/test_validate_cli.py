@@ -100,7 +100,7 @@ def test_a_former_id_in_a_citation_resolves_with_a_warning(run, project: Path) -
     page = PageWriter(book, "about/method.md", None)
     expanded = page.expand("Old [[fact:complaint-old]], new [[fact:complaint-unsealed]], [[fact:complaint-old|text]].")
     assert expanded.count("[^cite-complaint-unsealed]") == 2  # one footnote for both names
-    assert "[text](../case/facts.md#complaint-unsealed)" in expanded
+    assert "[text](../case/facts/charges-2020.md#complaint-unsealed)" in expanded
     assert "complaint-old" not in expanded + page.footnotes()
 
 

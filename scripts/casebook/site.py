@@ -293,6 +293,23 @@ def _short_name(book: Casebook, organisation_id: str) -> str:
     return min(names, key=len)
 
 
+def _case_first(records: list[Any], first: list[str]) -> list[Any]:
+    """``records`` by name, those named in ``first`` (the case's defendants, its company) first, in that
+    order: readers look for Jin first among the people."""
+    rank = {record_id: index for index, record_id in enumerate(first)}
+    return sorted(records, key=lambda r: (rank.get(r.id, len(rank)), r.name))
+
+
+def _people(book: Casebook) -> list[Person]:
+    case = _case(book)
+    return _case_first(book.of_kind(Person), list(case.defendants) if case else [])
+
+
+def _organisations(book: Casebook) -> list[Organisation]:
+    case = _case(book)
+    return _case_first(book.of_kind(Organisation), [case.company] if case and case.company else [])
+
+
 def _case_cites(book: Casebook) -> list[str]:
     case = _case(book)
     if case is None:
@@ -339,7 +356,7 @@ GENERATED: tuple[Generated, ...] = (
     Generated(
         "case/facts.md",
         "Facts by topic",
-        "Every fact about the case, grouped by topic, each labelled alleged, reported or on the record.",
+        "Every fact about the case on a page per topic, each labelled alleged, reported or on the record.",
         "facts.md.j2",
         lambda book: {"topics": book.of_kind(Topic), "facts_by_topic": _facts_by_topic(book)},
         _folder("fact"),
@@ -359,7 +376,7 @@ GENERATED: tuple[Generated, ...] = (
         "People",
         "The people the case's facts name, with what each is cited for.",
         "entities.md.j2",
-        lambda book: {"records": _most_cited_first(book, book.of_kind(Person))},
+        lambda book: {"records": _people(book)},
         _folder("person"),
         jsonld=lambda book, title, url, base: jsonld.entities(book, book.of_kind(Person), "Person", base),
     ),
@@ -368,7 +385,7 @@ GENERATED: tuple[Generated, ...] = (
         "Organisations",
         "The organisations the case's facts name, with what each is cited for.",
         "entities.md.j2",
-        lambda book: {"records": _most_cited_first(book, book.of_kind(Organisation))},
+        lambda book: {"records": _organisations(book)},
         _folder("organisation"),
         jsonld=lambda book, title, url, base: jsonld.entities(book, book.of_kind(Organisation), "Organization", base),
     ),
@@ -393,7 +410,7 @@ GENERATED: tuple[Generated, ...] = (
     Generated(
         "sources.md",
         "Sources",
-        "Every source the site relies on, with archived copies.",
+        "Every source the site relies on, on a page per kind, with archived copies.",
         "sources.md.j2",
         lambda book: {
             "sources": book.of_kind(Source),
