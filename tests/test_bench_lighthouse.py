@@ -62,3 +62,12 @@ def test_a_report_without_diagnostics_still_gives_its_figures() -> None:
     assert row["performance_mobile"] == 50
     assert row["diagnostics"]["lcp_element"] == {"selector": "", "snippet": ""}
     assert row["diagnostics"]["render_blocking"] == []
+
+
+def test_an_element_lighthouse_could_not_name_is_reported_with_its_error() -> None:
+    failed = report(0.9, 1, 1, 1, 0, 1)
+    failed["audits"]["largest-contentful-paint-element"] = {"score": None, "errorMessage": "gatherer failed"}
+    found = lighthouse.summarise("home", "/", [failed])["diagnostics"]
+    assert found["lcp_element"] == {"selector": "", "snippet": ""}
+    assert found["lcp_element_error"] == "gatherer failed"
+    assert found["audit_errors"] == {"largest-contentful-paint-element": "gatherer failed"}

@@ -43,6 +43,19 @@ METRICS = {
 }
 
 
+# The audits `diagnostics` reads; one that failed in Lighthouse is listed with its error.
+DIAGNOSTIC_AUDITS = (
+    "largest-contentful-paint-element",
+    "render-blocking-resources",
+    "unused-css-rules",
+    "unused-javascript",
+    "dom-size",
+    "mainthread-work-breakdown",
+    "bootup-time",
+    "long-tasks",
+)
+
+
 def run_lighthouse(url: str, desktop: bool, categories: str) -> dict[str, Any]:
     """One Lighthouse run: the whole JSON report."""
     exe = NODE_PROJECT / "node_modules" / ".bin" / "lighthouse"
@@ -105,8 +118,12 @@ def diagnostics(report: dict[str, Any]) -> dict[str, Any]:
     phases = {
         i["phase"]: round(i["timing"]) for i in _items(report, "largest-contentful-paint-element") if "phase" in i
     }
+    # Lighthouse 12.2.3 with Debian's Chromium 156 cannot name the element: its TraceElements gatherer
+    # fails ("Cannot read properties of undefined (reading 'frame_sequence')"); the error is kept.
+    lcp_error = audits.get("largest-contentful-paint-element", {}).get("errorMessage", "")
     return {
         "lcp_element": {"selector": lcp.get("selector", ""), "snippet": lcp.get("snippet", "")[:160]},
+        "lcp_element_error": lcp_error[:200],
         "lcp_phases_ms": phases,
         "render_blocking": [
             {"url": i["url"], "wasted_ms": round(i.get("wastedMs", 0))}
@@ -131,6 +148,11 @@ def diagnostics(report: dict[str, Any]) -> dict[str, Any]:
             for i in _items(report, "long-tasks")
         ],
         "transfer_bytes": audits.get("total-byte-weight", {}).get("numericValue"),
+        "audit_errors": {
+            audit_id: audits[audit_id]["errorMessage"][:200]
+            for audit_id in DIAGNOSTIC_AUDITS
+            if audits.get(audit_id, {}).get("errorMessage")
+        },
     }
 
 
@@ -228,7 +250,10 @@ def print_diagnostics(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         d = r["diagnostics"]
         print(f"\n## {r['page']} ({r['path']}): median run")
-        print(f"LCP element: {d['lcp_element']['selector']}  {d['lcp_element']['snippet']}")
+        if d["lcp_element_error"]:
+            print(f"LCP element: not available ({d['lcp_element_error']})")
+        else:
+            print(f"LCP element: {d['lcp_element']['selector']}  {d['lcp_element']['snippet']}")
         print(f"LCP phases (ms): {d['lcp_phases_ms']}")
         print(f"DOM elements: {d['dom_elements']}; transfer: {d['transfer_bytes']} B")
         print(f"render-blocking: {d['render_blocking']}")
@@ -237,6 +262,8 @@ def print_diagnostics(rows: list[dict[str, Any]]) -> None:
         print(f"main thread (ms): {d['main_thread_ms']}")
         print(f"scripts (ms): {d['scripts_ms']}")
         print(f"long tasks: {d['long_tasks']}")
+        if d["audit_errors"]:
+            print(f"audits Lighthouse could not run: {d['audit_errors']}")
 
 
 def main() -> int:
