@@ -86,3 +86,15 @@ def test_a_citation_popover_reads_a_footnote_that_was_never_drawn(phone, server:
     popover = phone.get_by_role("dialog", name=re.compile(r"^Citation \d+$"))
     expect(popover).to_be_visible()
     assert title in " ".join(popover.text_content().split())
+
+
+def test_a_jump_within_the_page_lands_on_its_heading_below_undrawn_records(phone, server: LocalSite) -> None:
+    """The "On this page" list's last heading on /case/facts/ sits below some 70 undrawn records."""
+    phone.goto(server.url("/case/facts/"))
+    assert phone.evaluate(SKIPPED, "article .cb-record")["skipped"] > 50
+    toc = phone.locator("article .cb-toc")
+    toc.locator("summary").tap()
+    last = toc.get_by_role("navigation", name="On this page").get_by_role("link").last
+    target = last.get_attribute("href").split("#")[-1]
+    last.tap()
+    expect(phone.locator(f'[id="{target}"]')).to_be_in_viewport()

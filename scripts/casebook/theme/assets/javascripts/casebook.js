@@ -302,3 +302,22 @@ document.addEventListener("click", (event) => {
   const list = link && link.closest("details");
   if (list) list.open = false;
 });
+
+// Long pages leave their off-screen footnotes and records undrawn (casebook.css, content-visibility),
+// with a guessed height each. A jump within the page (the "On this page" list, a footnote's way back,
+// "Go to footnote") is worked out from those heights, and Material scrolls smoothly: the blocks drawn
+// on the way change size and the heading would end up off the screen. So the first jump within a page
+// draws every block first, and the page is measured as it really is: the cost the page saved at load
+// is paid once, when the reader asks for it. Caught on window, before Material handles the click.
+(() => {
+  const drawAll = () => document.documentElement.classList.add("cb-drawn");
+  window.addEventListener(
+    "click",
+    (event) => {
+      const link = event.target instanceof Element ? event.target.closest("a[href*='#']") : null;
+      if (link && link.pathname === location.pathname && link.hash) drawAll();
+    },
+    true,
+  );
+  window.addEventListener("hashchange", drawAll);
+})();
