@@ -3,10 +3,11 @@
 1. Page weight of each page type: what a first visit fetches (HTML, CSS, JS, fonts, other), raw and
    gzip, and the search index (fetched by every first visit too, reported apart). Budget: no page
    above 150 KB gzip without the search index; tests/browser/test_weight.py enforces it on every page.
-2. Lighthouse 12.2.3 (npm, tests/browser/package.json) on each page type, served gzipped on
-   127.0.0.1 as a static host would: performance (mobile and desktop), accessibility, best practices,
-   SEO. Budgets: accessibility 100 and best practices >= 95 everywhere; performance >= 95 on the
-   home page and a lesson.
+2. Lighthouse 12.2.3 (npm, tests/browser/package.json; bench/lighthouse.py) on each page type,
+   served gzipped on 127.0.0.1 as a static host would, median of 3 runs: mobile performance and its
+   metrics (FCP, LCP, TBT, CLS, Speed Index), desktop performance, accessibility, best practices,
+   SEO. Budgets: accessibility 100 and best practices >= 95 everywhere; mobile performance >= 95 on
+   every page type (issue 15).
 3. Build growth: strict builds of the real docs/ over synthetic content of 75, 750 and 7,500
    facts (1x, 10x, 100x the real fact count), each in a fresh process: wall time and peak memory,
    and the search index raw and gzip.
@@ -32,81 +33,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository: tests.support is shared
 
 
-from tests.support.servers import serve
 from tests.support.weights import BUDGET_GZIP, PAGE_TYPES, SEARCH_INDEX, all_pages, page_weight
 
+from bench.lighthouse import bench_lighthouse, print_table
+
 ROOT = Path(__file__).resolve().parents[2]
-NODE_PROJECT = ROOT / "tests" / "browser"
-CHROMIUM_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
-
-# --- Lighthouse --------------------------------------------------------------------------------
-
-
-def lighthouse(url: str, desktop: bool, categories: str) -> dict[str, object]:
-    exe = NODE_PROJECT / "node_modules" / ".bin" / "lighthouse"
-    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "report.json"
-        cmd = [
-            str(exe),
-            url,
-            f"--chrome-flags={CHROMIUM_FLAGS} --user-data-dir={tmp}/profile",
-            "--output=json",
-            f"--output-path={out}",
-            "--quiet",
-            f"--only-categories={categories}",
-        ]
-        if desktop:
-            cmd.append("--preset=desktop")
-        result = subprocess.run(
-            cmd, env={**os.environ, "CHROME_PATH": chrome}, capture_output=True, text=True, timeout=300
-        )
-        if result.returncode != 0 or not out.is_file():
-            raise RuntimeError(f"lighthouse failed on {url}:\n{result.stderr[-2000:]}")
-        report = json.loads(out.read_text())
-    scores = {key: round(cat["score"] * 100) for key, cat in report["categories"].items() if cat["score"] is not None}
-    failing = sorted(
-        audit_id
-        for key, cat in report["categories"].items()
-        if key != "performance"
-        for ref in cat["auditRefs"]
-        if ref["weight"] > 0
-        for audit_id in [ref["id"]]
-        if (report["audits"][audit_id].get("score") is not None and report["audits"][audit_id]["score"] < 1)
-    )
-    return {
-        "scores": scores,
-        "failing": failing,
-        "bytes": report["audits"].get("total-byte-weight", {}).get("numericValue"),
-        "lcp_ms": report["audits"].get("largest-contentful-paint", {}).get("numericValue"),
-    }
-
-
-def bench_lighthouse(site: Path, runs: int) -> list[dict[str, object]]:
-    rows = []
-    with serve(site) as origin:
-        for name, path in PAGE_TYPES.items():
-            mobile = [
-                lighthouse(origin + path, False, "performance,accessibility,best-practices,seo") for _ in range(runs)
-            ]
-            desktop = [lighthouse(origin + path, True, "performance") for _ in range(runs)]
-            row = {
-                "page": name,
-                "path": path,
-                "performance_mobile": statistics.median(r["scores"]["performance"] for r in mobile),
-                "performance_desktop": statistics.median(r["scores"]["performance"] for r in desktop),
-                "accessibility": min(r["scores"]["accessibility"] for r in mobile),
-                "best_practices": min(r["scores"]["best-practices"] for r in mobile),
-                "seo": min(r["scores"]["seo"] for r in mobile),
-                "runs_performance_mobile": [r["scores"]["performance"] for r in mobile],
-                "runs_performance_desktop": [r["scores"]["performance"] for r in desktop],
-                "failing_audits": sorted({a for r in mobile for a in r["failing"]}),
-                "transfer_bytes": mobile[0]["bytes"],
-            }
-            rows.append(row)
-            print(json.dumps(row), flush=True)
-    return rows
-
 
 # --- build growth -------------------------------------------------------------------------------
 
@@ -212,7 +143,9 @@ def build_real_site(dest: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.browser", description=__doc__)
     parser.add_argument("--site", type=Path, help="a built site to measure (default: build the real one)")
-    parser.add_argument("--lighthouse-runs", type=int, default=1, help="runs per page type and preset (0: skip)")
+    parser.add_argument(
+        "--lighthouse-runs", type=int, default=3, help="runs per page type and preset, median reported (0: skip)"
+    )
     parser.add_argument("--sizes", default="75,750,7500", help="synthetic fact counts for build growth ('': skip)")
     parser.add_argument("--repeats", type=int, default=1, help="builds per size")
     parser.add_argument(
@@ -254,14 +187,7 @@ def main() -> int:
         f"(budget {kib(BUDGET_GZIP)} KiB)"
     )
     if lh:
-        print("\nLighthouse 12.2.3 (served gzipped on 127.0.0.1; mobile unless marked)")
-        print("| page | performance | performance (desktop) | accessibility | best practices | SEO | failing audits |")
-        print("| --- | --- | --- | --- | --- | --- | --- |")
-        for r in lh:
-            print(
-                f"| {r['page']} | {r['performance_mobile']} | {r['performance_desktop']} | {r['accessibility']} | "
-                f"{r['best_practices']} | {r['seo']} | {', '.join(r['failing_audits']) or '-'} |"
-            )
+        print_table(lh)
     if growth:
         print("\nBuild growth (strict build of the real docs/ over the content; fresh process each)")
         print("| content | facts | build (s) | peak RSS (MiB) | HTML pages | site (MiB) |", end="")

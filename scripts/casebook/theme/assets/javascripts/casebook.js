@@ -16,7 +16,9 @@ document$.subscribe(() => {
 // A tooltip (a footnote's text, a term's definition) is a copy appended to the end of the page
 // while its host is hovered or focused. Its links stay clickable, but leave the tab order: Tab
 // would otherwise step into a copy that disappears, and the focus would be lost. The same links
-// are reached with the keyboard in the footnotes themselves.
+// are reached with the keyboard in the footnotes themselves. Material appends each tooltip, whole,
+// to <body>, so only <body>'s own children are watched: watching the whole tree ran this callback
+// for every change Material makes while a long page loads.
 new MutationObserver((mutations) => {
   for (const mutation of mutations) {
     for (const node of mutation.addedNodes) {
@@ -27,7 +29,7 @@ new MutationObserver((mutations) => {
       }
     }
   }
-}).observe(document.body, { childList: true, subtree: true });
+}).observe(document.body, { childList: true });
 
 // The skip link moves the keyboard focus to the page's heading, and the next Tab goes on inside the
 // main content. Left to itself, Material's instant navigation takes the new #fragment as a
@@ -256,15 +258,18 @@ window.addEventListener(
 // Tables wider than their column scroll sideways (casebook.css draws a shadow on the hidden side).
 // Such a box also gets a line saying so, and becomes a named, focusable region, so that it can be
 // scrolled with the keyboard's arrow keys. Checked on every page and when the window changes size.
+// Every box is measured first and changed after: measuring after a change makes the browser lay the
+// page out again, once per table (a long page's load paid for that many layouts).
 (() => {
   const mark = () => {
-    document.querySelectorAll("article .md-typeset__scrollwrap").forEach((wrap) => {
-      const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    const wraps = [...document.querySelectorAll("article .md-typeset__scrollwrap")];
+    const scrolls = wraps.map((wrap) => wrap.scrollWidth > wrap.clientWidth + 1);
+    wraps.forEach((wrap, i) => {
       const hint = wrap.nextElementSibling && wrap.nextElementSibling.classList.contains("cb-scroll-hint")
         ? wrap.nextElementSibling
         : null;
-      wrap.classList.toggle("cb-scrolls", scrolls);
-      if (scrolls) {
+      wrap.classList.toggle("cb-scrolls", scrolls[i]);
+      if (scrolls[i]) {
         wrap.tabIndex = 0;
         wrap.setAttribute("role", "region");
         wrap.setAttribute("aria-label", "Table, scrolls sideways");
@@ -331,4 +336,23 @@ document.addEventListener("click", (event) => {
   };
   document$.subscribe(follow);
   window.addEventListener("hashchange", follow);
+})();
+
+// Long pages leave their off-screen footnotes and records undrawn (casebook.css, content-visibility),
+// with a guessed height each. A jump within the page (the "On this page" list, a footnote's way back,
+// "Go to footnote") is worked out from those heights, and Material scrolls smoothly: the blocks drawn
+// on the way change size and the heading would end up off the screen. So the first jump within a page
+// draws every block first, and the page is measured as it really is: the cost the page saved at load
+// is paid once, when the reader asks for it. Caught on window, before Material handles the click.
+(() => {
+  const drawAll = () => document.documentElement.classList.add("cb-drawn");
+  window.addEventListener(
+    "click",
+    (event) => {
+      const link = event.target instanceof Element ? event.target.closest("a[href*='#']") : null;
+      if (link && link.pathname === location.pathname && link.hash) drawAll();
+    },
+    true,
+  );
+  window.addEventListener("hashchange", drawAll);
 })();
