@@ -55,9 +55,8 @@ def test_each_row_pairs_an_allegation_with_the_companys_account_and_the_record(p
         assert '<span class="cb-pair__label">What Zoom said:</span>' in cells[1]
         assert '<span class="cb-pair__label">On the record:</span>' in cells[2]
     liaison = next(cells for cells in rows if cells[0].startswith('<a id="jin-primary-liaison">'))
-    assert (
-        "designating an internal liaison" in liaison[1] and "(facts.md#china-required-designated-liaison" in liaison[1]
-    )
+    assert "designating an internal liaison" in liaison[1]
+    assert "(facts/zoom-response.md#china-required-designated-liaison" in liaison[1]
     assert "Company-1" in liaison[2]
     data = next(cells for cells in rows if cells[0].startswith('<a id="user-data-outside-prc">'))
     assert "“We did not provide any user information" in data[1]  # a quote, verbatim, with its citation
@@ -75,7 +74,7 @@ def test_every_old_section_anchor_is_kept(page: str) -> None:
         assert page.count(f"{{ #{anchor} }}") == 1, anchor
     # the company's statements no row pairs are still on the page, under their topics
     other = page.split("{ #company_statements }")[1]
-    assert "### " in other and "(facts.md#zoom-delegation-2019-10" in other
+    assert "### " in other and "(facts/zoom-response.md#zoom-delegation-2019-10" in other
 
 
 def test_the_built_page_keeps_its_anchors_and_rows(real_site: Path) -> None:

@@ -90,7 +90,7 @@ def test_unknown_shortcode_in_text(run, content: Path) -> None:
     _fails(
         run,
         content,
-        "content/timeline.yml:4:12: summary: [[fact:complaint-unseal]]: unknown fact",
+        "content/timeline.yml:4:62: summary: [[fact:complaint-unseal]]: unknown fact",  # where the shortcode starts
         "did you mean 'complaint-unsealed'?",
     )
 

@@ -333,7 +333,7 @@ def test_search_leaves_out_footnotes_reference_blocks_and_teachers_pages(real_si
     footnote = "A complaint and arrest warrant were unsealed today in federal court in Brooklyn"
     assert footnote in case and 'class="footnote"' in case and "Cite this page" in case
     assert not [where for where, text in texts.items() if footnote in text]
-    sources = (real_site / "sources" / "index.html").read_text(encoding="utf-8")
+    sources = (real_site / "sources" / "press" / "index.html").read_text(encoding="utf-8")
     assert "Excerpts as retrieved" in sources and "Cited by:" in sources
     pages = {where.split("#")[0] for where in texts}
     assert not [p for p in pages if re.search(r"/(instructor|answers|debrief)/$", p) or p == "updates/"]

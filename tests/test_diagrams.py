@@ -77,7 +77,7 @@ def test_who_asked_whom_draws_one_box_per_record_and_one_arrow_per_fact(book: Ca
         shown = " ".join(" ".join(t.itertext()) for t in group.iter(f"{NS}text"))
         assert shown == {"alleged": "Alleged", "reported": "Reported", "established": "On the record"}[fact.status]
         link = group.find(f"{NS}a")
-        assert link is not None and link.get(XLINK) == f"facts/#{fact.id}"
+        assert link is not None and link.get(XLINK) == f"facts/{fact.topics[0]}/#{fact.id}"
     legend = " ".join(" ".join(t.itertext()) for t in root.iter(f"{NS}text"))
     assert all(word in legend for word in ("Alleged", "Reported", "On the record"))
 
@@ -152,7 +152,8 @@ def test_the_text_version_says_what_the_picture_shows_with_the_same_links(book: 
     arrows = re.findall(r"^\d+\. \*\*.+ → .+\*\* \((Alleged|Reported|On the record)\): ", text, re.M)
     assert len(arrows) == len(flow.arrows)
     for arrow in flow.arrows:
-        assert f"(facts.md#{arrow.fact})" in text
+        fact = book.get(arrow.fact)
+        assert f"(facts/{fact.topics[0]}.md#{arrow.fact})" in text
     text = diagram_markdown(PageWriter(book, locks.page, None), locks)
     assert len(re.findall(r"^\d+\. \*\*", text, re.M)) == len(locks.locks)
     for lock in locks.locks:

@@ -266,7 +266,7 @@ def test_an_undated_page_is_shown_and_exported_without_a_date_of_its_own(real_si
     ``published`` is the date of the text it reproduces (the fresh review: an INTERPOL page "of 1956")."""
     import json
 
-    html = (real_site / "sources/index.html").read_text(encoding="utf-8")
+    html = (real_site / "sources/other/index.html").read_text(encoding="utf-8")
     entry = html.split('id="interpol-neutrality-article-3-en"', 1)[1].split("</p>", 1)[0]
     assert "INTERPOL, undated." in entry and "1956" not in entry.split("</strong>", 1)[1]
     csl = {item["id"]: item for item in json.loads((real_site / "bibliography.csl.json").read_text(encoding="utf-8"))}

@@ -328,7 +328,7 @@ def test_a_glossary_definition_is_given_at_the_first_use_of_its_term_only() -> N
 
 
 def test_the_bibliography_lists_a_few_citers_of_a_source_and_counts_the_rest(real_site: Path) -> None:
-    html = (real_site / "sources/index.html").read_text(encoding="utf-8")
+    html = (real_site / "sources/government/index.html").read_text(encoding="utf-8")
     assert re.search(r"Cited by \d+ records:</strong>", html)
     assert re.search(r" and \d+ more records</p>", html)
     assert "<abbr" not in html.split("<article", 1)[1].split("</article>", 1)[0]

@@ -40,7 +40,7 @@ def test_a_rebuild_from_the_caches_publishes_what_a_fresh_build_does(project: Pa
     assert cache.hits > 0, "no page was reused"
     assert cache.misses > 0, "the edited fact's pages were not converted again"
     rebuilt = _published(tmp_path / "rebuilt")
-    assert "were made public" in rebuilt["case/facts/index.html"].decode()
+    assert "were made public" in rebuilt["case/facts/charges-2020/index.html"].decode()
 
     _build(project, tmp_path / "fresh", "build")
     fresh = _published(tmp_path / "fresh")

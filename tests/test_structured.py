@@ -76,7 +76,7 @@ def test_every_json_ld_block_parses_and_has_its_required_properties(real_site: P
     } <= seen
     for cited in (
         "case/index.html",
-        "case/facts/index.html",
+        "case/facts/charges-2020/index.html",
         "topics/insider-risk/index.html",
         "topics/data-sovereignty/index.html",
         "topics/extradition/index.html",

@@ -41,7 +41,7 @@ def _flow(page: PageWriter, flow: Flow) -> list[str]:
         lines.append(
             f"{number}. **{markup.literal(labels[arrow.source])} → {markup.literal(labels[arrow.target])}**"
             f" ({markup.literal(status)}): {page.inline(fact.statement)}"
-            f" {page.link(fact.id, 'The fact and its sources')}"
+            f" {page.link(fact.id, 'Read the fact with its sources')}"
         )
     return lines
 
