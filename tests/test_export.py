@@ -123,7 +123,12 @@ def test_facts_csv(book: Casebook, files: dict[str, bytes]) -> None:
         fact = book.get(row["id"])
         assert row["date"] == fact.date
         assert row["topics"].split("; ") == fact.topics
-        assert [s.split(" (", 1)[0] for s in row["sources"].split("; ")] == [c.source for c in fact.sources]
+        # ids only, each once, so they join to sources.csv; the locators in a column of their own
+        assert row["sources"].split("; ") == list(dict.fromkeys(c.source for c in fact.sources))
+        located = [f"{c.source}: {c.locator}" for c in fact.sources if c.locator]
+        assert row["source_locators"] == "; ".join(located)
+    assert any(row["source_locators"] for row in table), "no citation in the seed gives a locator"
+    assert "laws" not in table[0] and "terms" not in table[0]  # always empty: in facts.json only
 
 
 def test_sources_csv(book: Casebook, files: dict[str, bytes]) -> None:

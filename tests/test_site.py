@@ -172,3 +172,16 @@ def test_head_values_are_escaped_for_html_and_script(project: Path) -> None:
     assert "evil.example&#34; http-equiv=&#34;refresh &amp; more" in head
     for block in _JSON_LD.findall(head):
         assert json.loads(block)["headline"] == hostile  # escaped inside the script, intact once parsed
+
+
+def test_no_two_pages_share_a_description() -> None:
+    """Link previews and search engines show a page's description: four views of one lesson with the
+    same one, or two index pages alike, read as duplicates (third-party-clients §7)."""
+    site = build_site(ROOT / "content", ROOT / "docs", SiteOptions(repo_root=ROOT))
+    seen: dict[str, str] = {}
+    shared = []
+    for path, page in site.pages.items():
+        if page.description in seen:
+            shared.append((seen[page.description], path))
+        seen.setdefault(page.description, path)
+    assert shared == []

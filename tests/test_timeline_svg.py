@@ -127,3 +127,23 @@ def test_titles_are_escaped() -> None:
 
 def test_pure(book: Casebook, svg: str) -> None:
     assert timeline_svg(book) == svg
+
+
+@pytest.mark.parametrize(
+    ("options", "base"),
+    [
+        ({"site_url": "https://example.org/casebook/"}, "https://example.org/casebook/case/timeline/"),
+        ({"site_url": "https://example.org/casebook/", "offline": True}, "case/timeline/"),
+        ({}, "case/timeline/"),
+    ],
+    ids=["published", "offline", "no-site-url"],
+)
+def test_the_downloadable_picture_links_the_published_timeline(options: dict, base: str) -> None:
+    """timeline.svg, saved on its own or put on a slide, links each event by its full address
+    (third-party-clients §10); the offline edition never points at the web site."""
+    from casebook.site import SiteOptions, build_site
+
+    site = build_site(ROOT / "content", None, SiteOptions(**options))
+    root = ET.fromstring(site.files["timeline.svg"].decode())
+    links = [a.get(XLINK) for a in root.iter(f"{NS}a")]
+    assert links and all(link.startswith(f"{base}#") for link in links), links[:3]

@@ -100,6 +100,7 @@ class SiteOptions:
     repo_root: Path | None = None  # read the git history here (last-updated dates, What's new)
     commit_url: str | None = None  # a commit's page is this plus its hash (https://github.com/o/r/commit/): feed links
     build_date: str = field(default_factory=lambda: date.today().isoformat())
+    offline: bool = False  # the offline classroom edition: nothing may point at the web site
 
 
 @dataclass
@@ -485,6 +486,14 @@ LESSON_VIEWS = {
 }
 """A lesson's views and what their titles add to the lesson's title (a debrief sheet only for a lesson
 that holds its debrief back, ``lesson_views.debrief_held_back``)."""
+LESSON_VIEW_DESCRIPTIONS = {
+    "student": "",
+    "instructor": "For instructors: the whole lesson with its notes and answers. ",
+    "answers": "The answer key. ",
+    "debrief": "The debrief sheet, for after the activity. ",
+}
+"""What a view's description says before the lesson's questions, so that no two pages of one lesson
+share a description (link previews and search engines showed four identical ones)."""
 
 
 def _lesson_views(lesson: Lesson) -> dict[str, str]:
@@ -500,7 +509,7 @@ def _lesson_pages(book: Casebook, lesson: Lesson) -> Iterator[tuple[Page, str, C
     ``lesson_views`` decides which parts each holds; the student page is the one in search (one result
     per lesson), and it has no "Cite this page" box: it is what a class is given."""
     views = _lesson_views(lesson)
-    description = plain(" ".join(lesson.questions), book.label_of, 200)
+    questions = " ".join(lesson.questions)
     indexes = range(len(lesson.activities))
     context: Context = {
         "lesson": lesson,
@@ -516,7 +525,7 @@ def _lesson_pages(book: Casebook, lesson: Lesson) -> Iterator[tuple[Page, str, C
         page = Page(
             path,
             lesson.title + LESSON_VIEWS[view],
-            description,
+            LESSON_VIEW_DESCRIPTIONS[view] + plain(questions, book.label_of, 200 - len(LESSON_VIEW_DESCRIPTIONS[view])),
             book.origins[lesson.id].file,
             search=student,
             in_nav=False,
@@ -711,6 +720,15 @@ def _pictures(book: Casebook) -> dict[str, Callable[[str, bool], str]]:
     return {diagram_slot(d.id): drawer(d) for d in found}
 
 
+def _download_link_base(options: SiteOptions) -> str:
+    """Where the downloadable timeline.svg's events link: the published timeline, by its full address,
+    so the picture still links once it is saved on its own or put on a slide; relative to the site
+    root in the offline edition and where no site_url is configured."""
+    if options.offline or not options.site_url:
+        return "case/timeline/"
+    return site_base(options.site_url) + "case/timeline/"
+
+
 def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -> Site:
     """Load, validate and build everything a site publishes; raises ContentError listing every problem.
 
@@ -727,7 +745,7 @@ def build_site(content_dir: Path, docs_dir: Path | None, options: SiteOptions) -
     site = Site(book, options, pages, {}, moved, abbreviations(book))
     version = _version(book)
     site.files = export_files(book, site_url=options.site_url, version=version)
-    site.files["timeline.svg"] = timeline_svg(book).encode()
+    site.files["timeline.svg"] = timeline_svg(book, link_base=_download_link_base(options)).encode()
     site.files.update(og_image.images(options.site_name))
     site.trusted_html[TIMELINE_SLOT] = timeline_figure(book, link_base="")
     site.pictures.update(_pictures(book))

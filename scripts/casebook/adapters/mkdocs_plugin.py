@@ -179,6 +179,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             site_description=config.site_description or "",
             repo_root=root,
             commit_url=f"{repo.rstrip('/')}/commit/" if repo and repo.startswith("https://github.com/") else None,
+            offline=offline,
         )
         # Built here, before MkDocs empties site/: bad content aborts the build with every error
         # listed and leaves the previous site as it was.

@@ -66,11 +66,14 @@ FACT_COLUMNS = (
     "attributed_to",
     "people",
     "organisations",
-    "laws",
-    "terms",
     "sources",
+    "source_locators",
     "url",
 )
+"""The columns of facts.csv. ``sources`` holds source ids only, so each joins to sources.csv's ``id``;
+``source_locators`` says where in a source a cited passage is ("id: Count One"), for the citations
+that give one. The facts' ``laws`` and ``terms`` lists, empty in every record so far, are in facts.json
+only: a column that is always empty told spreadsheet readers nothing (third-party-clients §6)."""
 SOURCE_COLUMNS = (
     "id",
     "title",
@@ -283,8 +286,9 @@ def _csv(columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> bytes:
 def facts_csv(items: list[dict[str, Any]]) -> bytes:
     rows = []
     for item in items:
-        row = {column: item[column] for column in FACT_COLUMNS if column != "sources"}
-        row["sources"] = [s["source"] + (f" ({s['locator']})" if s["locator"] else "") for s in item["sources"]]
+        row = {column: item[column] for column in FACT_COLUMNS if column not in ("sources", "source_locators")}
+        row["sources"] = list(dict.fromkeys(s["source"] for s in item["sources"]))
+        row["source_locators"] = [f"{s['source']}: {s['locator']}" for s in item["sources"] if s["locator"]]
         rows.append(row)
     return _csv(FACT_COLUMNS, rows)
 
@@ -553,7 +557,8 @@ DESCRIPTIONS: dict[str, tuple[str, str, str, str]] = {
     ),
     "facts.csv": (
         "Facts (CSV)",
-        "The same facts as a spreadsheet: one row per fact; lists are separated by semicolons.",
+        "The same facts as a spreadsheet: one row per fact; lists are separated by semicolons; the sources "
+        "column holds source ids, as in sources.csv, and source_locators where in each source a passage is.",
         "facts",
         f"{OWN_TEXT}.",
     ),
