@@ -47,11 +47,16 @@ SKIPPED = """(selector) => {
 FACTS, SOURCES = "/case/facts/charges-2020/", "/sources/press/"
 
 
-@pytest.mark.parametrize("path", [FACTS, "/case/timeline/", SOURCES])
-def test_off_screen_records_and_footnotes_are_not_drawn_at_load(phone, server: LocalSite, path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "blocks"),
+    [(FACTS, ".cb-record"), ("/case/timeline/", ".cb-record"), (SOURCES, ".cb-record"), ("/glossary/", ".cb-term")],
+)
+def test_off_screen_records_and_footnotes_are_not_drawn_at_load(
+    phone, server: LocalSite, path: str, blocks: str
+) -> None:
     phone.goto(server.url(path))
     phone.locator("article h1").first.wait_for()
-    records = phone.evaluate(SKIPPED, "article .cb-record")
+    records = phone.evaluate(SKIPPED, f"article {blocks}")
     assert records["count"] > 10 and records["skipped"] > records["count"] // 2, records
     if path != SOURCES:  # the bibliography cites nothing
         notes = phone.evaluate(SKIPPED, "article .footnote")
@@ -70,11 +75,12 @@ def test_a_link_to_a_record_deep_in_the_page_lands_on_it(phone, server: LocalSit
     assert phone.evaluate(drawn, record.element_handle())
 
 
-def test_printing_draws_every_block(phone, server: LocalSite) -> None:
-    phone.goto(server.url(FACTS))
+@pytest.mark.parametrize("path", [FACTS, "/glossary/"])
+def test_printing_draws_every_block(phone, server: LocalSite, path: str) -> None:
+    phone.goto(server.url(path))
     phone.emulate_media(media="print")
     styles = phone.evaluate(
-        """() => [...document.querySelectorAll("article .cb-record, article .footnote")]
+        """() => [...document.querySelectorAll("article .cb-record, article .cb-term, article .footnote")]
             .map(el => getComputedStyle(el).contentVisibility)"""
     )
     assert styles and set(styles) == {"visible"}, set(styles)
