@@ -194,6 +194,30 @@ def page(new_context: object) -> Iterator[object]:
     assert recorder.errors == [], recorder.errors
 
 
+# a phone: 390 × 844 CSS pixels, touch, twice the pixels per CSS pixel
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+@pytest.fixture
+def phone(new_context: object) -> Iterator[object]:
+    """A page on a phone. Afterwards: no third-party request and no error."""
+    context = new_context(**PHONE)
+    yield context.new_page()
+    assert context.recorder.external() == [], context.recorder.external()
+    assert context.recorder.errors == [], context.recorder.errors
+
+
+PALETTES = (("light", "default"), ("dark", "slate"))  # emulated prefers-color-scheme -> Material's palette
+
+
+def in_each_palette(page: object) -> Iterator[str]:
+    """Switch ``page`` to the light palette, then the dark one, yielding each scheme once it shows."""
+    for scheme, palette in PALETTES:
+        page.emulate_media(color_scheme=scheme)
+        page.wait_for_function(f"document.body.dataset.mdColorScheme === '{palette}'")
+        yield scheme
+
+
 # what casebook.js does at the first jump within a page: draw every block that waits to be drawn
 DRAW_ALL = "() => document.documentElement.classList.add('cb-drawn')"
 

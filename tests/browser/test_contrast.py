@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import DRAW_ALL, LocalSite, settle
+from .conftest import DRAW_ALL, LocalSite, in_each_palette, settle
 
 pytestmark = pytest.mark.browser
 
@@ -70,9 +70,7 @@ def test_signs_have_aa_contrast_in_both_palettes(new_context, server: LocalSite,
     page.goto(server.url(path), wait_until="load")
     page.evaluate(DRAW_ALL)  # records off the screen are not drawn until the reader nears them (casebook.css)
     lowest = {}
-    for scheme, palette in (("light", "default"), ("dark", "slate")):
-        page.emulate_media(color_scheme=scheme)
-        page.wait_for_function(f"document.body.dataset.mdColorScheme === '{palette}'")
+    for scheme in in_each_palette(page):
         settle(page)
         ratios = _ratios(page, selector)
         assert ratios, f"no {what} shown on {path}"

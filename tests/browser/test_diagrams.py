@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import LocalSite, run_axe, settle
+from .conftest import LocalSite, in_each_palette, run_axe, settle
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 PICTURES = {
     "who-asked-whom": "/case/",
     "extradition-locks": "/topics/extradition/",
@@ -38,14 +37,6 @@ MEASURE = """(id) => {
 }"""
 
 
-@pytest.fixture
-def phone(new_context):
-    context = new_context(**PHONE)
-    yield context.new_page()
-    assert context.recorder.external() == [], context.recorder.external()
-    assert context.recorder.errors == [], context.recorder.errors
-
-
 @pytest.mark.parametrize(("diagram", "path"), PICTURES.items(), ids=PICTURES.keys())
 def test_a_diagram_fits_a_phone_with_labels_of_at_least_12px(phone, server: LocalSite, diagram: str, path: str) -> None:
     phone.goto(server.url(path))
@@ -63,9 +54,7 @@ def test_a_diagram_passes_axe_in_both_palettes_and_prints_black(
     page = new_context(color_scheme="light").new_page()
     page.goto(server.url(path), wait_until="load")
     found = {}
-    for scheme, palette in (("light", "default"), ("dark", "slate")):
-        page.emulate_media(color_scheme=scheme)
-        page.wait_for_function(f"document.body.dataset.mdColorScheme === '{palette}'")
+    for scheme in in_each_palette(page):
         found[scheme] = run_axe(page)
         # the picture's lines and labels are the page's text colour, not the link colour
         colours = page.evaluate(

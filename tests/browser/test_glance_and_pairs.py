@@ -12,7 +12,7 @@ except ImportError:  # the `browser` fixture skips these tests (or fails them un
     expect = None
 
 from .conftest import LocalSite
-from .test_touch import PHONE, TOO_WIDE
+from .test_touch import TOO_WIDE
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +31,6 @@ OUTSIDE = """(selector) => {
     && ["auto", "scroll"].includes(getComputedStyle(e).overflowX)).length;
   return {width, wide: wide.slice(0, 10), scrolls};
 }"""
-
-
-@pytest.fixture
-def phone(new_context):
-    context = new_context(**PHONE)
-    yield context.new_page()
-    assert context.recorder.external() == [], context.recorder.external()
-    assert context.recorder.errors == [], context.recorder.errors
 
 
 def _body_size(page) -> float:

@@ -28,13 +28,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM_ARGS, HERE, PAGE_TYPES, LocalSite, chromium_path, unavailable
+from .conftest import CHROMIUM_ARGS, HERE, PAGE_TYPES, PALETTES, LocalSite, chromium_path, unavailable
 
 pytestmark = pytest.mark.browser
 
 RUNNER = HERE / "pa11y_pages.cjs"
 PA11Y = HERE / "node_modules" / "pa11y" / "package.json"
-SCHEMES = {"light": "default", "dark": "slate"}  # emulated prefers-color-scheme -> Material's palette
+SCHEMES = dict(PALETTES)  # emulated prefers-color-scheme -> Material's palette
 VIEWPORT = {"width": 1280, "height": 800}  # as the axe tests
 PAGE_TIMEOUT_MS = 180_000  # per page: htmlcs on the longest pages, on a loaded 2-core machine
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import PAGE_TYPES, LocalSite, run_axe
+from .conftest import PAGE_TYPES, LocalSite, in_each_palette, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -30,9 +30,7 @@ def test_no_serious_accessibility_violation_in_either_palette(new_context, serve
     page = new_context(color_scheme="light").new_page()
     page.goto(server.url(path), wait_until="load")
     found = {}
-    for scheme, palette in (("light", "default"), ("dark", "slate")):
-        page.emulate_media(color_scheme=scheme)
-        page.wait_for_function(f"document.body.dataset.mdColorScheme === '{palette}'")
+    for scheme in in_each_palette(page):
         found[scheme] = run_axe(page)
     assert found == {"light": [], "dark": []}
 

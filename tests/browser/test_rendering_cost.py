@@ -20,18 +20,8 @@ except ImportError:  # the `browser` fixture skips these tests (or fails them un
     expect = None
 
 from .conftest import LocalSite
-from .test_touch import PHONE
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def phone(new_context):
-    """A page on a phone. Afterwards: no third-party request and no error."""
-    context = new_context(**PHONE)
-    yield context.new_page()
-    assert context.recorder.external() == [], context.recorder.external()
-    assert context.recorder.errors == [], context.recorder.errors
 
 
 # For each selector: how many blocks, and how many the browser is skipping (their contents not drawn:

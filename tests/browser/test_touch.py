@@ -15,11 +15,10 @@ try:
 except ImportError:  # the `browser` fixture skips these tests (or fails them under CI)
     expect = None
 
-from .conftest import LocalSite
+from .conftest import PHONE, LocalSite
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 PAGES = {
     "home": "/",
     "case": "/case/",
@@ -32,15 +31,6 @@ PAGES = {
     "sources-kind": "/sources/press/",
     "glossary": "/glossary/",
 }
-
-
-@pytest.fixture
-def phone(new_context):
-    """A page on a phone. Afterwards: no third-party request and no error."""
-    context = new_context(**PHONE)
-    yield context.new_page()
-    assert context.recorder.external() == [], context.recorder.external()
-    assert context.recorder.errors == [], context.recorder.errors
 
 
 def words(text: str) -> str:
