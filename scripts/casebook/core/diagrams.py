@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from casebook.core import locate
 from casebook.core.book import Casebook
 from casebook.core.errors import Diagnostic, dotted
-from casebook.core.load import parse_yaml, read_text
+from casebook.core.load import read_yaml_file
 from casebook.core.model import Fact, Id, Law, Plain
 
 FILE_NAME = "diagrams.yml"
@@ -176,14 +176,9 @@ def _problems(error: ValidationError, index: int, kind: type[BaseModel]) -> Iter
 def load(content_dir: Path) -> Diagrams:
     """Read ``content/diagrams.yml``; every problem of shape is a Diagnostic with its line. A missing
     file means that there are no diagrams."""
-    abs_path = content_dir / FILE_NAME
-    display = f"{content_dir.name}/{FILE_NAME}"
-    if not abs_path.is_file():
+    display, abs_path, data, problem = read_yaml_file(content_dir, FILE_NAME)
+    if abs_path is None:
         return Diagrams(file=display)
-    text, problem = read_text(abs_path, display)
-    data: Any = None
-    if problem is None and text is not None and text.strip():
-        data, problem = parse_yaml(text, display)
     if problem is not None:
         return Diagrams(file=display, diagnostics=(problem,))
     empty = Diagrams(file=display, abs_path=abs_path)

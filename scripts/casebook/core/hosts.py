@@ -22,14 +22,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from casebook.core import locate
 from casebook.core.errors import Diagnostic, dotted
-from casebook.core.load import parse_yaml, read_text
+from casebook.core.load import read_yaml_file
 
 FILE_NAME = "official-hosts.yml"
 
@@ -109,17 +109,10 @@ def _entry_problems(error: ValidationError, index: int) -> list[tuple[tuple[str 
 
 def load(content_dir: Path) -> OfficialHosts:
     """Read ``content/official-hosts.yml``; every problem is a Diagnostic with its line."""
-    abs_path = content_dir / FILE_NAME
-    display = f"{content_dir.name}/{FILE_NAME}"
-    if not abs_path.is_file():
-        return OfficialHosts(file=display)
-    text, problem = read_text(abs_path, display)
-    data: Any = None
-    if problem is None and text is not None and text.strip():
-        data, problem = parse_yaml(text, display)
+    display, abs_path, data, problem = read_yaml_file(content_dir, FILE_NAME)
     if problem is not None:
         return OfficialHosts(file=display, diagnostics=(problem,))
-    if data is None:
+    if abs_path is None or data is None:  # no file, or an empty one
         return OfficialHosts(file=display)
     if not isinstance(data, list):
         fix = "start each entry with '- host: …'"

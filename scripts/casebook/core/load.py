@@ -264,6 +264,21 @@ def read_text(abs_path: Path, display: str) -> tuple[str | None, Diagnostic | No
     return text, None
 
 
+def read_yaml_file(content_dir: Path, name: str) -> tuple[str, Path | None, Any, Diagnostic | None]:
+    """One optional YAML file of ``content_dir`` (``official-hosts.yml``, ``diagrams.yml``): its display
+    path, its absolute path (None when the file does not exist), its data (None when it is empty) and
+    the problem that stopped it being read or parsed, if any."""
+    abs_path = content_dir / name
+    display = f"{content_dir.name}/{name}"
+    if not abs_path.is_file():
+        return display, None, None, None
+    text, problem = read_text(abs_path, display)
+    data: Any = None
+    if problem is None and text is not None and text.strip():
+        data, problem = parse_yaml(text, display)
+    return display, abs_path, data, problem
+
+
 def parse_yaml(text: str, display: str) -> tuple[Any, Diagnostic | None]:
     """Parse one YAML document safely; return its data or one diagnostic with a position."""
     try:
