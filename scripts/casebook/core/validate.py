@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from casebook.core import diagrams, files, locate, pages, present, prose, rules, shortcodes, teaching, wording
+from casebook.core import diagrams, files, heap, locate, pages, present, prose, rules, shortcodes, teaching, wording
 from casebook.core.book import Casebook, Origin
 from casebook.core.errors import ContentError, Diagnostic, dotted
 from casebook.core.load import LAYOUT, MAX_FILE_BYTES, RawRecord, load_content
@@ -482,9 +482,10 @@ def build_and_check(content_dir: Path, docs_dir: Path | None) -> Casebook:
     """Load, validate and cross-link the content and check the hand-written pages in ``docs_dir``
     (if given) against the records that loaded, as one run: raise ContentError listing every
     problem of both. Warnings are left in ``Casebook.warnings`` for the caller to show."""
-    book, problems, abs_paths = _load_book(content_dir)
-    if docs_dir is not None and docs_dir.is_dir():
-        problems.extend(check_pages(book, docs_dir))
+    with heap.few_full_collections():
+        book, problems, abs_paths = _load_book(content_dir)
+        if docs_dir is not None and docs_dir.is_dir():
+            problems.extend(check_pages(book, docs_dir))
     locate.fill_positions(book.warnings, abs_paths)
     if problems:
         locate.fill_positions(problems, abs_paths)
