@@ -244,7 +244,9 @@ def resolve_references(book: Casebook) -> list[Diagnostic]:
         if not origin.has_shortcodes:
             continue
         for path, text in book.texts(record):
-            for code in shortcodes.find(text):  # none in a text without a [[
+            if "[[" not in text:  # no shortcode (``shortcodes.find`` would find none)
+                continue
+            for code in shortcodes.find(text):
                 wrong = check_shortcode(book, code)
                 said = wrong or shortcode_warning(book, code)
                 if said is not None:

@@ -1,0 +1,68 @@
+"""Quicker spellings of the pipeline's per-record steps give what the plain spellings give."""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+from casebook.core import shortcodes, support
+
+# the name-run pattern as it was first written: the look-behind first, at every character
+_LOOK_BEHIND_FIRST = re.compile(
+    rf"(?<![A-Za-z'\u2019-]){support._CAPITAL_WORD}"
+    rf"(?:\s+(?:(?:of|for|and|the|de|van|von|on|in)\s+)*{support._CAPITAL_WORD})*(?![A-Za-z'\u2019-])"
+)
+
+
+def _random_texts(alphabet: str, count: int, longest: int) -> list[str]:
+    rnd = random.Random(16)
+    return ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, longest))) for _ in range(count)]
+
+
+def test_name_runs_are_those_of_the_look_behind_first_pattern() -> None:
+    texts = _random_texts("AaBZz '\u2019-\n\t.,1[]\u00cf", 50_000, 30)
+    texts += [
+        "Prosecutors said the Ministry of Public Security and the FBI of",
+        "x-Ray Bob met O'Brien-Smith in New York City.",
+        "A",
+        "'A",
+        "-Bob",
+        "aB C",
+        "\u2019Tis Zoom",
+    ]
+    for text in texts:
+        want = [(m.span(), m.group(0)) for m in _LOOK_BEHIND_FIRST.finditer(text)]
+        assert [(m.span(), m.group(0)) for m in support._NAME_RUN.finditer(text)] == want, text
+
+
+def test_count_word_test_is_a_substring_test_of_every_word() -> None:
+    letters = "".join(sorted({c for word in support._COUNT_WORDS for c in word})) + " -"
+    texts = [*_random_texts(letters, 20_000, 12), *support._COUNT_WORDS, "often", "tent", "", "maybe"]
+    for text in texts:
+        want = any(word in text for word in support._COUNT_WORDS)
+        assert (support._ANY_COUNT_WORD.search(text) is not None) == want, text
+
+
+def _strings_by_recursion(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _strings_by_recursion(item, (*path, key))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _strings_by_recursion(item, (*path, index))]
+    return []
+
+
+def test_strings_in_lists_every_text_in_order_with_its_path() -> None:
+    data = {
+        "id": "f",
+        "n": 3,
+        "none": None,
+        "sources": [{"source": "s", "excerpt": "e", "pages": [1, "2"]}, "bare", [], {}],
+        "nested": {"a": {"b": ["x", {"c": "y"}]}, "flag": True},
+        "statement": "text",
+    }
+    for value in (data, data["sources"], "alone", 7, None, [], {}):
+        assert shortcodes.strings_in(value, ("at",)) == _strings_by_recursion(value, ("at",))
+        assert shortcodes.strings_in(value) == _strings_by_recursion(value)
