@@ -6,7 +6,7 @@ import random
 import re
 from typing import Any
 
-from casebook.core import shortcodes, support
+from casebook.core import present, shortcodes, support
 
 # the name-run pattern as it was first written: the look-behind first, at every character
 _LOOK_BEHIND_FIRST = re.compile(
@@ -66,3 +66,32 @@ def test_strings_in_lists_every_text_in_order_with_its_path() -> None:
     for value in (data, data["sources"], "alone", 7, None, [], {}):
         assert shortcodes.strings_in(value, ("at",)) == _strings_by_recursion(value, ("at",))
         assert shortcodes.strings_in(value) == _strings_by_recursion(value)
+
+
+def test_the_present_status_pretest_never_skips_a_text_the_pattern_matches() -> None:
+    pieces = [
+        "remains at large",
+        "Is Still Pending",
+        "are not in U.S. custody",
+        "HAS NOT BEEN TRIED",
+        "currently",
+        "to date",
+        "is now",
+        "now lives",
+        "valid",
+        "in force",
+        "under way",
+        " ",
+        ".",
+        "x",
+        "remain",
+        "no w",
+    ]
+    rnd = random.Random(12)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6))) for _ in range(20_000)]
+    texts += ["Jin remains at large.", "He is in custody", "caf\u00e9 is pending", "nothing here", ""]
+    for text in texts:
+        if present.PRESENT_STATUS.search(text):
+            assert present.may_state_a_status(text), text
+    assert not present.may_state_a_status("The company said so.")
+    assert present.may_state_a_status("caf\u00e9")  # not ASCII: the pattern decides
