@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import random
 import re
+from pathlib import Path
 from typing import Any
 
-from casebook.core import present, shortcodes, support
+from pydantic import BaseModel
+
+from casebook.core import present, shortcodes, support, validate
+from casebook.core.model import MODELS
+from casebook.core.validate import build_case
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # the name-run pattern as it was first written: the look-behind first, at every character
 _LOOK_BEHIND_FIRST = re.compile(
@@ -95,3 +102,23 @@ def test_the_present_status_pretest_never_skips_a_text_the_pattern_matches() -> 
             assert present.may_state_a_status(text), text
     assert not present.may_state_a_status("The company said so.")
     assert present.may_state_a_status("caf\u00e9")  # not ASCII: the pattern decides
+
+
+def _walk_level_by_level(value: Any, pattern: tuple[str, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
+    found: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    for head in pattern:
+        if head == "*":
+            found = [((*at, i), item) for at, items in found if isinstance(items, list) for i, item in enumerate(items)]
+        else:
+            found = [((*at, head), getattr(item, head, None)) for at, item in found if isinstance(item, BaseModel)]
+    return found
+
+
+def test_reference_fields_are_walked_as_level_by_level() -> None:
+    book = build_case(ROOT / "content")
+    patterns = {tuple(p.split(".")) for model in MODELS.values() for p in model.references}
+    assert ("people", "*") in patterns  # the shape the quick path takes
+    for record in book.records.values():
+        for pattern in patterns:
+            assert validate._walk(record, pattern) == _walk_level_by_level(record, pattern), (record.id, pattern)
+    assert validate._walk("not a record", ("people", "*")) == []

@@ -181,6 +181,9 @@ def schema_diagnostics(raw: RawRecord, model: type[Record], error: ValidationErr
 def _walk(value: Any, pattern: tuple[str, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
     """Values at a dotted pattern such as 'sources.*.source' inside record data, in order: one level
     of the pattern at a time over lists, not a generator per value (this runs for every record)."""
+    if len(pattern) == 2 and pattern[1] == "*":  # a list of ids ('people.*'), most reference fields
+        items = getattr(value, pattern[0], None) if isinstance(value, BaseModel) else None
+        return [((pattern[0], i), item) for i, item in enumerate(items)] if isinstance(items, list) else []
     found: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
     for head in pattern:
         if head == "*":
