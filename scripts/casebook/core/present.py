@@ -28,7 +28,7 @@ PRESENT_STATUS = re.compile(
 )
 # A word each present status above needs. In a text of ASCII characters, where the case-insensitive
 # pattern matches what lower-casing matches, these substring tests tell in one pass over the text
-# (most texts have none) what the pattern, tried at every character, takes 3x as long to say.
+# (most texts have none) what the pattern, tried at every character, takes over twice as long to say.
 _NEEDED = (
     "remain",
     "at large",
