@@ -159,6 +159,7 @@ WORST: dict[str, Worst] = {
         )
     ),
     "casebook.core.support._COUNT_WORD": Worst(_reps("two ", "tw", "Ma", "twenty-", "xtwo ", "September "), "finditer"),
+    "casebook.core.support._ANY_COUNT_WORD": Worst(_reps("tw", "j", "seventee", "fourtee", "hundre"), "search"),
     # core/prose.py: paragraphs of a page, each line matched on its own
     "casebook.core.prose._ADMONITION": Worst(
         (lambda: " " * MB + "x", lambda: "!!! a" + " " * MB + "x", lambda: '!!! a "' + "a" * MB), "match"

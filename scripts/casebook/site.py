@@ -23,7 +23,7 @@ import yaml
 from markupsafe import Markup
 
 from casebook import __version__
-from casebook.core import lesson_views, licence, shortcodes
+from casebook.core import heap, lesson_views, licence, shortcodes
 from casebook.core.book import Casebook
 from casebook.core.load import LAYOUT
 from casebook.core.model import (
@@ -664,9 +664,10 @@ def declare_pages(book: Casebook, options: SiteOptions, docs_dir: Path | None = 
     # each lesson's published handouts, cards and slides (``lesson_files``): every page may link them
     materials = by_lesson([lesson.id for lesson in book.of_kind(Lesson)], options.lesson_files)
     labels: dict[str, str] = {}  # record labels, shared by the pages of one render
-    for path, (template, context) in templates.items():
-        writer = PageWriter(book, path, options.edit_url, labels, titles)
-        pages[path].markdown = render_template(book, template, writer, materials=materials, **context)
+    with heap.few_full_collections():
+        for path, (template, context) in templates.items():
+            writer = PageWriter(book, path, options.edit_url, labels, titles)
+            pages[path].markdown = render_template(book, template, writer, materials=materials, **context)
     return pages
 
 

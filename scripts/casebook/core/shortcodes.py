@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -94,17 +94,22 @@ def strings_in(value: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
 
     A list built by plain recursion, not nested generators: validation reads every record's texts,
     and a generator per level cost more than the reading."""
+    if isinstance(value, str):
+        return [(path, value)]
     out: list[tuple[Path_, str]] = []
 
-    def walk(value: Any, path: Path_) -> None:
-        if isinstance(value, str):
-            out.append((path, value))
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, (*path, key))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                walk(item, (*path, index))
+    def walk(items: Iterable[tuple[str | int, Any]], path: Path_) -> None:
+        # a text is added where it is met, without a call of its own: most values are texts
+        for key, item in items:
+            if isinstance(item, str):
+                out.append(((*path, key), item))
+            elif isinstance(item, dict):
+                walk(item.items(), (*path, key))
+            elif isinstance(item, list):
+                walk(enumerate(item), (*path, key))
 
-    walk(value, path)
+    if isinstance(value, dict):
+        walk(value.items(), path)
+    elif isinstance(value, list):
+        walk(enumerate(value), path)
     return out

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from casebook.core import diagrams, files, locate, pages, present, prose, rules, shortcodes, teaching, wording
+from casebook.core import diagrams, files, heap, locate, pages, present, prose, rules, shortcodes, teaching, wording
 from casebook.core.book import Casebook, Origin
 from casebook.core.errors import ContentError, Diagnostic, dotted
 from casebook.core.load import LAYOUT, MAX_FILE_BYTES, RawRecord, load_content
@@ -181,6 +181,9 @@ def schema_diagnostics(raw: RawRecord, model: type[Record], error: ValidationErr
 def _walk(value: Any, pattern: tuple[str, ...]) -> list[tuple[tuple[str | int, ...], Any]]:
     """Values at a dotted pattern such as 'sources.*.source' inside record data, in order: one level
     of the pattern at a time over lists, not a generator per value (this runs for every record)."""
+    if len(pattern) == 2 and pattern[1] == "*":  # a list of ids ('people.*'), most reference fields
+        items = getattr(value, pattern[0], None) if isinstance(value, BaseModel) else None
+        return [((pattern[0], i), item) for i, item in enumerate(items)] if isinstance(items, list) else []
     found: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
     for head in pattern:
         if head == "*":
@@ -244,7 +247,9 @@ def resolve_references(book: Casebook) -> list[Diagnostic]:
         if not origin.has_shortcodes:
             continue
         for path, text in book.texts(record):
-            for code in shortcodes.find(text):  # none in a text without a [[
+            if "[[" not in text:  # no shortcode (``shortcodes.find`` would find none)
+                continue
+            for code in shortcodes.find(text):
                 wrong = check_shortcode(book, code)
                 said = wrong or shortcode_warning(book, code)
                 if said is not None:
@@ -482,9 +487,10 @@ def build_and_check(content_dir: Path, docs_dir: Path | None) -> Casebook:
     """Load, validate and cross-link the content and check the hand-written pages in ``docs_dir``
     (if given) against the records that loaded, as one run: raise ContentError listing every
     problem of both. Warnings are left in ``Casebook.warnings`` for the caller to show."""
-    book, problems, abs_paths = _load_book(content_dir)
-    if docs_dir is not None and docs_dir.is_dir():
-        problems.extend(check_pages(book, docs_dir))
+    with heap.few_full_collections():
+        book, problems, abs_paths = _load_book(content_dir)
+        if docs_dir is not None and docs_dir.is_dir():
+            problems.extend(check_pages(book, docs_dir))
     locate.fill_positions(book.warnings, abs_paths)
     if problems:
         locate.fill_positions(problems, abs_paths)

@@ -14,8 +14,10 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
+if TYPE_CHECKING:  # Pillow is imported where a picture is drawn: a render that draws none does not load it
+    from PIL import ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
 FOLDER = "assets/og"
@@ -95,6 +97,8 @@ def _font_file(name: str) -> Path | None:
 @lru_cache(maxsize=8)
 def _font(name: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """DejaVu at ``size`` if installed, else Pillow's default font at ``size`` (FreeType), else its bitmap font."""
+    from PIL import ImageFont
+
     file = _font_file(name)
     if file is not None:
         return ImageFont.truetype(str(file), size)
@@ -118,6 +122,8 @@ def _lines(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont | 
 
 def draw(site_name: str, title: str) -> bytes:
     """The PNG of one page type: the site's name above the title, and the band of status colours."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     pen = ImageDraw.Draw(image)
     pen.text((MARGIN, MARGIN), site_name, font=_font(BOLD, 56), fill=MUTED)
