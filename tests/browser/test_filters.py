@@ -93,3 +93,13 @@ def test_without_javascript_every_record_is_listed_and_no_control_is_shown(new_c
     assert page.locator(".cb-filter").count() == 0
     assert page.locator("article > .cb-fact").count() == page.locator("article .cb-fact").count() > 8
     assert page.locator(".cb-filtered-out").count() == 0
+
+
+@pytest.mark.parametrize("path", [FACTS, "/case/facts/"])
+def test_an_address_with_a_broken_escape_raises_no_error(page, server: LocalSite, path: str) -> None:
+    """A hand-typed or truncated link (#%E0%A4) names no record: the page shows whole, with no script
+    error (the `page` fixture fails on any), and stays where it is."""
+    page.goto(server.url(f"{path}#%E0%A4"))
+    page.locator("article h1").first.wait_for()
+    page.wait_for_timeout(300)  # the hash handlers run after Material mounts the page
+    assert page.url.endswith(f"{path}#%E0%A4")

@@ -319,7 +319,12 @@ document.addEventListener("click", (event) => {
     }
   };
   const follow = () => {
-    const id = decodeURIComponent(location.hash.slice(1));
+    let id = "";
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch {
+      return; // an address with a broken %-escape names no record
+    }
     if (!id) return;
     const target = document.getElementById(id);
     if (!target) {

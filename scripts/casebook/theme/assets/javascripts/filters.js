@@ -146,7 +146,12 @@ document$.subscribe(() => {
 
   // A record the address points to is shown, whatever the filter.
   function reveal() {
-    const id = decodeURIComponent(location.hash.slice(1));
+    let id = "";
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch {
+      return; // an address with a broken %-escape names no record
+    }
     const target = id && document.getElementById(id);
     if (target && target.closest(".cb-filtered-out")) {
       clear();
