@@ -76,11 +76,16 @@ class Arrow(_Strict):
     fact: Id  # the fact the arrow rests on: its status labels and draws the arrow
 
 
-class Flow(_Strict):
+class _Diagram(_Strict):
+    """What every diagram has: an id, a title, and the page it is shown on."""
+
     id: Id
-    type: Literal["flow"]
     title: Plain
     page: Annotated[str, Field(pattern=r"^[a-z0-9/_-]+\.md$")]  # where it is shown
+
+
+class Flow(_Diagram):
+    type: Literal["flow"]
     tiers: list[Tier] = Field(min_length=2, max_length=6)
     arrows: list[Arrow] = Field(min_length=1, max_length=24)
 
@@ -92,11 +97,8 @@ class Lock(_Strict):
     fact: Id | None = None  # a fact the lock also rests on (that no treaty exists is a fact, not a law)
 
 
-class Locks(_Strict):
-    id: Id
+class Locks(_Diagram):
     type: Literal["locks"]
-    title: Plain
-    page: Annotated[str, Field(pattern=r"^[a-z0-9/_-]+\.md$")]
     locks: list[Lock] = Field(min_length=1, max_length=12)
 
 
@@ -115,11 +117,8 @@ class Row(_Strict):
     cells: dict[Id, list[Mark]]  # column id -> marks; a column left out is a cell with nothing in it
 
 
-class Matrix(_Strict):
-    id: Id
+class Matrix(_Diagram):
     type: Literal["matrix"]
-    title: Plain
-    page: Annotated[str, Field(pattern=r"^[a-z0-9/_-]+\.md$")]
     columns: list[Column] = Field(min_length=1, max_length=4)
     rows: list[Row] = Field(min_length=1, max_length=16)
 
