@@ -10,11 +10,14 @@ a third-party address never reaches the network: the request fails at once, and 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import shutil
+import signal
 import threading
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,8 +124,88 @@ def server(site_dir: Path) -> Iterator[LocalSite]:
         httpd.server_close()
 
 
+# Chromium now and then never answers a request to close a context (Target.disposeBrowserContext):
+# Playwright's close() has no timeout, so one such close stalled a whole CI run. A close that takes
+# longer than this is ended by killing the browser, which is launched again for the next test.
+CLOSE_LIMIT_S = 30.0
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes below ``pid`` (Linux /proc); Playwright's driver starts Chromium under this process."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended while the table was read
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError):
+        return None
+
+
+class Chromium:
+    """Debian's Chromium under Playwright, with closes that cannot stall the test run."""
+
+    def __init__(self, playwright: object, executable: str) -> None:
+        self.playwright = playwright
+        self.executable = executable
+        self.kills = 0
+        self.browser_pid: int | None = None
+        self.browser = self._launch()
+
+    def _launch(self) -> object:
+        before = set(descendants(os.getpid()))
+        browser = self.playwright.chromium.launch(executable_path=self.executable, headless=True, args=CHROMIUM_ARGS)
+        started = set(descendants(os.getpid())) - before
+        parents = {pid: _parent(pid) for pid in started}
+        # the launch started one process (Debian's launcher script or Chromium itself) and all the
+        # others below it: the one whose parent was there before is the browser's root
+        self.browser_pid = next((pid for pid, parent in parents.items() if parent not in started), None)
+        return browser
+
+    def new_context(self, **options: object) -> object:
+        if not self.browser.is_connected():  # a stuck close killed it
+            self.browser = self._launch()
+        return self.browser.new_context(**options)
+
+    def _kill(self) -> None:
+        """Kill this browser's processes only (a test may run a second Chromium beside it)."""
+        self.kills += 1
+        if self.browser_pid is None:
+            return
+        for pid in [self.browser_pid, *descendants(self.browser_pid)]:
+            with contextlib.suppress(ProcessLookupError):  # it ended by itself meanwhile
+                os.kill(pid, signal.SIGKILL)
+
+    def close(self, closable: object, limit_s: float = CLOSE_LIMIT_S) -> None:
+        """Close a context (or the browser); past ``limit_s`` kill Chromium instead and say so."""
+        kills = self.kills
+        watchdog = threading.Timer(limit_s, self._kill)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            closable.close()
+        except Exception as error:  # Playwright's Error: the kill cut the close short
+            if self.kills == kills:
+                raise
+            warnings.warn(f"Chromium did not close within {limit_s:.0f} s and was killed: {error}", stacklevel=2)
+        finally:
+            watchdog.cancel()
+
+
 @pytest.fixture(scope="package")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Chromium]:
     """Chromium, for the tests of this folder only: Playwright's sync API keeps an asyncio loop
     running in the main thread while it is open, which would break asyncio.run() in later tests."""
     executable = chromium_path()
@@ -134,11 +217,11 @@ def browser() -> Iterator[object]:
         unavailable("Playwright is not installed (pip install playwright; never `playwright install`)")
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        chromium = Chromium(playwright, executable)
         try:
             yield chromium
         finally:
-            chromium.close()
+            chromium.close(chromium.browser)
 
 
 @dataclass
@@ -167,7 +250,7 @@ def record(context: object, origin: str) -> Recorder:
 
 
 @pytest.fixture
-def new_context(browser: object, server: LocalSite) -> Iterator[object]:
+def new_context(browser: Chromium, server: LocalSite) -> Iterator[object]:
     """Open fresh browser contexts (no shared storage); each gets `.recorder`. All are closed afterwards."""
     opened = []
 
@@ -181,7 +264,7 @@ def new_context(browser: object, server: LocalSite) -> Iterator[object]:
 
     yield _new
     for context in opened:
-        context.close()
+        browser.close(context)
 
 
 @pytest.fixture

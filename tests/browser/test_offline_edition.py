@@ -39,6 +39,6 @@ def test_offline_edition_searches_from_file_urls(browser, offline_zip: Path, tmp
         assert page.url.startswith("file://") and target
         expect(page.locator("article h1")).to_be_visible()
     finally:
-        context.close()
+        browser.close(context)
     assert errors == []
     assert [u for u in requests if not u.startswith(("file://", "data:", "blob:"))] == []
