@@ -327,6 +327,22 @@ def test_a_glossary_definition_is_given_at_the_first_use_of_its_term_only() -> N
     assert first_definitions(html, none=True) == "<p>Insider and insider, alias</p>"
 
 
+def test_permalinks_and_footnote_back_links_are_named_without_a_title_material_would_make_a_tooltip_of(
+    real_site: Path,
+) -> None:
+    html = (real_site / "glossary/index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article") : html.index("</article>")]
+    permalinks = re.findall(r'<a class="headerlink"[^>]*>', article)
+    back_links = re.findall(r'<a class="footnote-backref"[^>]*>', article)
+    assert len(permalinks) > 10 and len(back_links) > 10
+    for link in permalinks + back_links:
+        assert " title=" not in link and ' aria-label="' in link, link
+    assert 'aria-label="Link to this section"' in permalinks[0]
+    assert re.search(r'aria-label="Jump back to footnote \d+ in the text"', back_links[0])
+    # other titles are left to Material: a glossary term's definition is its tooltip
+    assert re.search(r'<abbr title="[^"]+">', html)
+
+
 def test_the_bibliography_lists_a_few_citers_of_a_source_and_counts_the_rest(real_site: Path) -> None:
     html = (real_site / "sources/government/index.html").read_text(encoding="utf-8")
     assert re.search(r"Cited by \d+ records:</strong>", html)

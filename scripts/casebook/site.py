@@ -70,6 +70,7 @@ from casebook.outputs.sanitise import (
     clean,
     duplicate_ids,
     first_definitions,
+    link_names,
     search_exclusions,
 )
 from casebook.render.diagram_svg import diagram_svg
@@ -170,7 +171,7 @@ class Site:
             where = page.edit if page is not None and page.edit else f"the page {path}"
             raise ValueError(f"{where}: id '{repeated[0]}' is used twice on {path} (give one of them another id)")
         html = mark_chinese(html)
-        html = analysis_notes(search_exclusions(citation_separators(html)))
+        html = link_names(analysis_notes(search_exclusions(citation_separators(html))))
         bibliography = path == SHARED_PAGES["source"] or path.startswith(SPLIT_PAGES["source"] + "/")
         html = first_definitions(html, none=bibliography)
         for slot, trusted in self.trusted_html.items():

@@ -147,6 +147,19 @@ def analysis_notes(html: str) -> str:
     return html.replace(_ANALYSIS, ANALYSIS_NOTE) if _ANALYSIS in html else html
 
 
+# Material makes a tooltip component of every element with a title in the content, at load
+# (content.tooltips): on the glossary that was 201 of them, 138 on the section permalinks (the "¶")
+# and the footnotes' back-links (the "↩"), which said only "Link to this section" and "Jump back to
+# footnote 3 in the text". Those two need a name, not a tooltip: the title becomes an aria-label, so
+# a screen reader says the same, and Material mounts nothing for them (measured in RESULTS.md).
+_NAMED_LINK = re.compile(r'(<a class="(?:headerlink|footnote-backref)" href="[^"<>]*") title="([^"<>]*)"')
+
+
+def link_names(html: str) -> str:
+    """``html`` (cleaned) with the permalinks' and the footnote back-links' titles as aria-labels."""
+    return _NAMED_LINK.sub(r'\1 aria-label="\2"', html) if "<a class=" in html else html
+
+
 # A glossary term is defined (a tooltip, <abbr title>) at its first use on a page only; later uses are
 # plain text. The definition of "insider" repeated in every source title made /sources/ 9 KB (gzip)
 # heavier, and only the first use is a tab stop anyway (casebook.js). Matched in HTML the allowlist
