@@ -173,7 +173,8 @@ class Site:
         html = mark_chinese(html)
         html = link_names(analysis_notes(search_exclusions(citation_separators(html))))
         bibliography = path == SHARED_PAGES["source"] or path.startswith(SPLIT_PAGES["source"] + "/")
-        html = first_definitions(html, none=bibliography)
+        # on the glossary every term's definition is on the page already, under its own heading
+        html = first_definitions(html, none=bibliography or path == SHARED_PAGES["term"])
         for slot, trusted in self.trusted_html.items():
             if slot in html:
                 html = html.replace(slot, trusted)
