@@ -27,6 +27,28 @@ def test_synthetic_content_is_valid_and_renders(tmp_path: Path) -> None:
     assert pages["case/facts.md"].count(".cb-moved }") == 60  # the index keeps a stub for each fact
 
 
+def test_content_shaped_like_the_real_content_is_valid_and_as_uneven_as_it(tmp_path: Path) -> None:
+    """`bench.pages --like-real` (RESULTS.md): facts per topic, sources and events per fact as in content/."""
+    import yaml
+
+    generator = ROOT / "scripts" / "bench" / "synthetic.py"
+    real_facts = sorted((ROOT / "content" / "facts").glob("*.yml"))
+    facts = 2 * len(real_facts)
+    subprocess.run(
+        [sys.executable, str(generator), str(tmp_path / "content"), str(facts), "--like-real"], check=True, timeout=120
+    )
+    book = build_case(tmp_path / "content")
+    first_topics = [yaml.safe_load(path.read_text(encoding="utf-8"))["topics"][0] for path in real_facts]
+    real_per_topic = sorted((first_topics.count(t) for t in set(first_topics)), reverse=True)
+    pages = render_site(book)
+    per_topic = [
+        pages[f"case/facts/topic-{i:02d}.md"].count('class="cb-record cb-fact') for i in range(len(real_per_topic))
+    ]
+    assert per_topic == [2 * n for n in real_per_topic]  # twice the real content, as uneven
+    real_events = len(yaml.safe_load((ROOT / "content" / "timeline.yml").read_text(encoding="utf-8")))
+    assert len(book.of_kind("fact")) == facts and len(book.of_kind("event")) == 2 * real_events
+
+
 def test_the_benchmark_project_passes_the_checks_a_build_makes(tmp_path: Path) -> None:
     """`make bench` builds the real docs/ over synthetic content (bench.browser.synthetic_project): the
     pages' citations of real records must become citations the synthetic content has, or every

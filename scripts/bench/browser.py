@@ -66,7 +66,7 @@ def measure_build(project: Path, site: Path) -> dict[str, float]:
     return json.loads(out.stdout)
 
 
-def synthetic_project(dest: Path, facts: int) -> None:
+def synthetic_project(dest: Path, facts: int, shape: object = None) -> None:
     """mkdocs.yml, the theme, the real docs/ and synthetic content. The real pages cite and link records
     the synthetic content does not have: each citation or law link becomes a citation of a synthetic fact (a paragraph
     must cite something or be marked as analysis), each link its own text or nothing."""
@@ -85,7 +85,7 @@ def synthetic_project(dest: Path, facts: int) -> None:
     theme = dest / "scripts" / "casebook" / "theme"
     theme.parent.mkdir(parents=True)
     shutil.copytree(ROOT / "scripts" / "casebook" / "theme", theme)
-    generate(dest / "content", facts)
+    generate(dest / "content", facts, shape=shape)  # shape: a bench.synthetic.Shape, or the default
 
 
 def bench_growth(sizes: list[int], repeats: int, search_sizes: set[int]) -> list[dict[str, object]]:

@@ -3,6 +3,7 @@ apart), against the 150 KB budget: the figures of RESULTS.md's "Issue 15: page s
 
     PYTHONPATH=scripts:. python -m bench.pages --site site            # a site already built
     PYTHONPATH=scripts:. python -m bench.pages --facts 750            # build the real docs/ over synthetic content
+    PYTHONPATH=scripts:. python -m bench.pages --facts 790 --like-real  # ... proportioned like the real content
     PYTHONPATH=scripts:. python -m bench.pages                        # build the real site
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 from tests.support.weights import BUDGET_GZIP, all_pages, page_weight
 
 from bench.browser import ROOT, measure_build, synthetic_project
+from bench.synthetic import Shape
 
 
 def heaviest(site: Path, count: int) -> list[dict[str, object]]:
@@ -41,6 +43,11 @@ def main() -> int:
     parser.add_argument(
         "--facts", type=int, default=0, help="build over this many synthetic facts (0: the real content)"
     )
+    parser.add_argument(
+        "--like-real",
+        action="store_true",
+        help="proportion the synthetic records like the real content (bench.synthetic.Shape.of_real)",
+    )
     parser.add_argument("--top", type=int, default=8, help="how many pages to list")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,7 +57,8 @@ def main() -> int:
             if args.facts:
                 project = Path(tmp) / "project"
                 project.mkdir()
-                synthetic_project(project, args.facts)
+                shape = Shape.of_real(ROOT / "content") if args.like_real else None
+                synthetic_project(project, args.facts, shape)
             site = Path(tmp) / "site"
             measure_build(project, site)
         pages = all_pages(site)

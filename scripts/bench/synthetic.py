@@ -1,10 +1,51 @@
 """Synthetic content for benchmarks: N facts of about 600 bytes, with the sources, topics, people
-and events they reference, valid under every rule."""
+and events they reference, valid under every rule.
+
+By default the facts are spread evenly over 10 topics, with a source per 20 facts and an event per
+10. ``Shape.of_real`` takes the real content's proportions instead (facts per topic as uneven as the
+real ones, two sources a fact, an event per 2.6 facts): the page that grows fastest then grows as it
+would if the real content grew, which the even spread hides.
+"""
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How the synthetic records are proportioned: facts per topic, sources and events per fact."""
+
+    topic_weights: tuple[float, ...] = (1.0,) * 10
+    sources_per_fact: float = 1 / 20
+    events_per_fact: float = 1 / 10
+
+    @classmethod
+    def of_real(cls, content: Path) -> Shape:
+        """The proportions of the real ``content/``: each fact counted under its first topic (its page).
+        All synthetic sources are of one kind, so the one bibliography page holds all of them: an upper
+        bound for the heaviest kind's page."""
+        per_topic: dict[str, int] = {}
+        facts = sorted((content / "facts").glob("*.yml"))
+        for path in facts:
+            topics = yaml.safe_load(path.read_text(encoding="utf-8")).get("topics") or ["none"]
+            per_topic[topics[0]] = per_topic.get(topics[0], 0) + 1
+        events = yaml.safe_load((content / "timeline.yml").read_text(encoding="utf-8")) or []
+        press = sum(
+            1
+            for path in (content / "sources").glob("*.yml")
+            if yaml.safe_load(path.read_text(encoding="utf-8")).get("type") == "press"
+        )
+        return cls(
+            topic_weights=tuple(sorted(per_topic.values(), reverse=True)),
+            sources_per_fact=press / len(facts),  # the largest kind's share; every synthetic source is press
+            events_per_fact=len(events) / len(facts),
+        )
+
 
 WORDS = [
     "insider",
@@ -44,17 +85,29 @@ def _published(source: int) -> str:
     return f"2020-{1 + source % 12:02d}-15"
 
 
-def generate(out: Path, facts: int, seed: int = 7) -> None:
+def _topic_of_each_fact(facts: int, weights: tuple[float, ...]) -> list[int]:
+    """Topic indexes for ``facts`` facts, in proportion to ``weights``, interleaved (not in runs)."""
+    total = sum(weights)
+    counts = [int(facts * w / total) for w in weights]
+    for i in range(facts - sum(counts)):  # the remainder, largest topics first
+        counts[i % len(counts)] += 1
+    order = sorted(((k + 0.5) / c, t) for t, c in enumerate(counts) for k in range(c))
+    return [t for _, t in order]
+
+
+def generate(out: Path, facts: int, seed: int = 7, shape: Shape | None = None) -> None:
     """Write a complete content folder with ``facts`` fact files to ``out``."""
+    shape = shape or Shape()
     rng = random.Random(seed)
     (out / "facts").mkdir(parents=True)
     (out / "sources").mkdir()
-    topics = [f"topic-{i:02d}" for i in range(10)]
+    topics = [f"topic-{i:02d}" for i in range(len(shape.topic_weights))]
+    topic_of = _topic_of_each_fact(facts, shape.topic_weights)
     (out / "topics.yml").write_text(
         "".join(f"- id: {t}\n  title: Topic {t}\n  summary: {_sentence(rng, 12)}\n" for t in topics), encoding="utf-8"
     )
     people = [f"person-{i:03d}" for i in range(max(2, facts // 100))]
-    n_sources = max(1, facts // 20)
+    n_sources = max(1, int(facts * shape.sources_per_fact + 1e-9))  # floor, as facts // 20 was
     excerpts: dict[str, list[str]] = {}
     for s in range(n_sources):
         sid = f"source-{s:05d}"
@@ -84,7 +137,7 @@ def generate(out: Path, facts: int, seed: int = 7) -> None:
         (out / "facts" / f"{fid}.yml").write_text(
             f"id: {fid}\nstatement: >-\n  {_sentence(rng, 30)}\n  [[person:{rng.choice(people)}]] said so.\n"
             f"status: reported\nattributed_to: [{rng.choice(people)}]\n"
-            f'date: "{_published(f % n_sources)[:7]}"\ntopics: [{topics[f % 10]}]\n'
+            f'date: "{_published(f % n_sources)[:7]}"\ntopics: [{topics[topic_of[f]]}]\n'
             f"people: [{rng.choice(people)}]\nsources:\n  - source: {sid}\n    locator: paragraph {f % 9 + 1}\n"
             f"    excerpt: {excerpt}\nnote: {_sentence(rng, 8)}\n",
             encoding="utf-8",
@@ -93,7 +146,9 @@ def generate(out: Path, facts: int, seed: int = 7) -> None:
         f'- id: event-{i:05d}\n  date: "{_published(i % n_sources)[:7]}"\n  title: {_sentence(rng, 4)}\n'
         f"  summary: {_sentence(rng, 10)}\n"
         f"  facts: [{fact_ids[i]}]\n"
-        for i in range(0, facts, 10)
+        for i in sorted(
+            {min(facts - 1, round(k / shape.events_per_fact)) for k in range(round(facts * shape.events_per_fact))}
+        )
     )
     (out / "timeline.yml").write_text(events or "[]\n", encoding="utf-8")
 
@@ -101,4 +156,7 @@ def generate(out: Path, facts: int, seed: int = 7) -> None:
 if __name__ == "__main__":
     import sys
 
-    generate(Path(sys.argv[1]), int(sys.argv[2]))
+    # python synthetic.py OUT FACTS [--like-real]: the real content's proportions are read from content/
+    like_real = sys.argv[3:] == ["--like-real"]
+    real = Path(__file__).resolve().parents[2] / "content"
+    generate(Path(sys.argv[1]), int(sys.argv[2]), shape=Shape.of_real(real) if like_real else None)
