@@ -77,12 +77,14 @@ build/vendor/iframe-worker/shim/index.js:
 	cd build/vendor && npm pack --silent iframe-worker@1.0.4 >/dev/null && tar xzf iframe-worker-1.0.4.tgz \
 		&& rm -rf iframe-worker && mv package iframe-worker && rm iframe-worker-1.0.4.tgz
 
-## bench: time the pipeline on synthetic content, the plugin against a plain build, and a serve rebuild
+## bench: time the pipeline on synthetic content, the plugin against a plain build, and a serve rebuild;
+## weigh the heaviest pages at ten times content proportioned like the real content
 bench: $(STAMP) $(NODE_TOOLS)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[bench]'
 	PYTHONPATH=scripts $(BIN)/python -m bench.pipeline
 	PYTHONPATH=scripts $(BIN)/python -m bench.serve
 	PYTHONPATH=scripts $(BIN)/python -m bench.browser
+	PYTHONPATH=scripts:. $(BIN)/python -m bench.pages --like-real
 
 clean:
 	rm -rf $(VENV) site .site-staging .offline-staging build bench-results

@@ -3,7 +3,7 @@ apart), against the 150 KB budget: the figures of RESULTS.md's "Issue 15: page s
 
     PYTHONPATH=scripts:. python -m bench.pages --site site            # a site already built
     PYTHONPATH=scripts:. python -m bench.pages --facts 750            # build the real docs/ over synthetic content
-    PYTHONPATH=scripts:. python -m bench.pages --facts 790 --like-real  # ... proportioned like the real content
+    PYTHONPATH=scripts:. python -m bench.pages --like-real            # ten times the real facts, proportioned like them
     PYTHONPATH=scripts:. python -m bench.pages                        # build the real site
 """
 
@@ -46,10 +46,13 @@ def main() -> int:
     parser.add_argument(
         "--like-real",
         action="store_true",
-        help="proportion the synthetic records like the real content (bench.synthetic.Shape.of_real)",
+        help="proportion the synthetic records like the real content (bench.synthetic.Shape.of_real);"
+        " without --facts, ten times the real number of facts",
     )
     parser.add_argument("--top", type=int, default=8, help="how many pages to list")
     args = parser.parse_args()
+    if args.like_real and not args.facts:
+        args.facts = 10 * len(list((ROOT / "content" / "facts").glob("*.yml")))
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site
         if site is None:
