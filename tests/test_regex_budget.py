@@ -190,6 +190,14 @@ WORST: dict[str, Worst] = {
     "casebook.outputs.sanitise._ABBR": Worst(
         (*_reps('<abbr title="', '<abbr title="a">', "<abbr"), lambda: '<abbr title="' + "a" * MB), "sub"
     ),
+    "casebook.outputs.sanitise._NAMED_LINK": Worst(
+        (
+            *_reps('<a class="headerlink" href="', '<a class="headerlink" href="a" title="', '<a class="'),
+            lambda: '<a class="footnote-backref" href="' + "a" * MB,
+            lambda: '<a class="headerlink" href="a" title="' + "b" * MB,
+        ),
+        "sub",
+    ),
     "casebook.outputs.sanitise._ADJACENT_CITATIONS": Worst(
         (lambda: "</sup>" + " " * MB, *_reps("</sup> ", "</sup>", "</sup><sup id=")), "sub"
     ),
