@@ -130,28 +130,28 @@ def server(site_dir: Path) -> Iterator[LocalSite]:
 CLOSE_LIMIT_S = 30.0
 
 
-def descendants(pid: int) -> list[int]:
-    """The processes below ``pid`` (Linux /proc); Playwright's driver starts Chromium under this process."""
-    children: dict[int, list[int]] = {}
+def _parents() -> dict[int, int]:
+    """Each running process's parent (Linux /proc); Playwright's driver starts Chromium under this process."""
+    table = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+            table[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
             continue  # the process ended while the table was read
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return table
+
+
+def descendants(pid: int, parents: dict[int, int] | None = None) -> list[int]:
+    """The processes below ``pid``, from ``parents`` (default: read now)."""
+    children: dict[int, list[int]] = {}
+    for child, parent in (parents if parents is not None else _parents()).items():
+        children.setdefault(parent, []).append(child)
     found, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), []):
             found.append(child)
             todo.append(child)
     return found
-
-
-def _parent(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except (OSError, IndexError):
-        return None
 
 
 class Chromium:
@@ -167,11 +167,11 @@ class Chromium:
     def _launch(self) -> object:
         before = set(descendants(os.getpid()))
         browser = self.playwright.chromium.launch(executable_path=self.executable, headless=True, args=CHROMIUM_ARGS)
-        started = set(descendants(os.getpid())) - before
-        parents = {pid: _parent(pid) for pid in started}
+        parents = _parents()
+        started = set(descendants(os.getpid(), parents)) - before
         # the launch started one process (Debian's launcher script or Chromium itself) and all the
         # others below it: the one whose parent was there before is the browser's root
-        self.browser_pid = next((pid for pid, parent in parents.items() if parent not in started), None)
+        self.browser_pid = next((pid for pid in started if parents.get(pid) not in started), None)
         return browser
 
     def new_context(self, **options: object) -> object:
