@@ -2,18 +2,17 @@
 and events they reference, valid under every rule.
 
 By default the facts are spread evenly over 10 topics, with a source per 20 facts and an event per
-10. ``Shape.of_real`` takes the real content's proportions instead (facts per topic as uneven as the
-real ones, two sources a fact, an event per 2.6 facts): the page that grows fastest then grows as it
-would if the real content grew, which the even spread hides.
+10. ``Shape.of_real`` takes the real content's proportions instead: facts per topic as uneven as the
+real ones, as many sources per fact as the real press sources, an event per 2.6 facts. The page that
+grows fastest then grows as it would if the real content grew, which the even spread hides.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
 
 
 @dataclass(frozen=True)
@@ -26,24 +25,19 @@ class Shape:
 
     @classmethod
     def of_real(cls, content: Path) -> Shape:
-        """The proportions of the real ``content/``: each fact counted under its first topic (its page).
-        All synthetic sources are of one kind, so the one bibliography page holds all of them: an upper
-        bound for the heaviest kind's page."""
-        per_topic: dict[str, int] = {}
-        facts = sorted((content / "facts").glob("*.yml"))
-        for path in facts:
-            topics = yaml.safe_load(path.read_text(encoding="utf-8")).get("topics") or ["none"]
-            per_topic[topics[0]] = per_topic.get(topics[0], 0) + 1
-        events = yaml.safe_load((content / "timeline.yml").read_text(encoding="utf-8")) or []
-        press = sum(
-            1
-            for path in (content / "sources").glob("*.yml")
-            if yaml.safe_load(path.read_text(encoding="utf-8")).get("type") == "press"
-        )
+        """The proportions of the real ``content/``, as the site loads it: each fact counted under its
+        first topic (its page). All synthetic sources are of one kind, so the one bibliography page
+        holds all of them: an upper bound for the heaviest kind's page."""
+        from casebook.core.validate import build_case
+
+        book = build_case(content)
+        facts = book.of_kind("fact")
+        per_topic = Counter(fact.topics[0] for fact in facts)
+        press = sum(1 for source in book.of_kind("source") if source.type == "press")
         return cls(
             topic_weights=tuple(sorted(per_topic.values(), reverse=True)),
             sources_per_fact=press / len(facts),  # the largest kind's share; every synthetic source is press
-            events_per_fact=len(events) / len(facts),
+            events_per_fact=len(book.of_kind("event")) / len(facts),
         )
 
 
