@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 from casebook.core.validate import build_case
@@ -28,7 +29,8 @@ def test_synthetic_content_is_valid_and_renders(tmp_path: Path) -> None:
 
 
 def test_content_shaped_like_the_real_content_is_valid_and_as_uneven_as_it(tmp_path: Path) -> None:
-    """`bench.pages --like-real` (RESULTS.md): facts per topic, sources and events per fact as in content/."""
+    """`bench.pages --like-real` (RESULTS.md): facts per topic, sources and events per fact as in content/,
+    and the press sources' excerpts, years and id initials and the events' years and facts as there."""
     import yaml
 
     generator = ROOT / "scripts" / "bench" / "synthetic.py"
@@ -47,6 +49,26 @@ def test_content_shaped_like_the_real_content_is_valid_and_as_uneven_as_it(tmp_p
     assert per_topic == [2 * n for n in real_per_topic]  # twice the real content, as uneven
     real_events = len(yaml.safe_load((ROOT / "content" / "timeline.yml").read_text(encoding="utf-8")))
     assert len(book.of_kind("fact")) == facts and len(book.of_kind("event")) == 2 * real_events
+
+    # the sources take after the real press sources (the synthetic ones are all press), the events
+    # after the real events: what /sources/press/ and /case/timeline/ weigh depends on these
+    real = build_case(ROOT / "content")
+    real_press = [s for s in real.of_kind("source") if s.type == "press"]
+    press, events = book.of_kind("source"), book.of_kind("event")
+    assert {s.type for s in press} == {"press"}
+
+    def mean(counts: list[int]) -> float:
+        return sum(counts) / len(counts)
+
+    assert abs(mean([len(s.excerpts) for s in press]) - mean([len(s.excerpts) for s in real_press])) < 0.1
+    real_words = mean([len(" ".join(s.excerpts).split()) for s in real_press])
+    assert abs(mean([len(" ".join(s.excerpts).split()) for s in press]) - real_words) < 0.1 * real_words
+    assert {s.id[0] for s in press} == {s.id[0] for s in real_press}  # initials as varied
+    assert {s.published[:4] for s in real_press} <= {s.published[:4] for s in press}
+    real_years = Counter(e.date[:4] for e in real.of_kind("event"))
+    assert Counter(e.date[:4] for e in events) == {year: 2 * n for year, n in real_years.items()}
+    real_facts_per_event = mean([len(e.facts) for e in real.of_kind("event")])
+    assert abs(mean([len(e.facts) for e in events]) - real_facts_per_event) < 0.1
 
 
 def test_the_benchmark_project_passes_the_checks_a_build_makes(tmp_path: Path) -> None:
