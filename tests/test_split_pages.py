@@ -8,16 +8,19 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from casebook.core.urls import page_of, public_url, record_url, stub_page
+from casebook.core.book import Casebook
+from casebook.core.model import Event
+from casebook.core.urls import TIMELINE_SPLIT_ABOVE, page_of, paginate_timeline, public_url, record_url, stub_page
 from casebook.core.validate import build_case
 from casebook.outputs.permalinks import LIST_FILE, read_list
-from casebook.site import render_site
+from casebook.site import TIMELINE_SLOT, render_site
 
 from .conftest import ROOT, mkdocs_build
 from .support.weights import BUDGET_GZIP, all_pages, page_weight
@@ -192,12 +195,19 @@ def test_every_old_fact_and_source_anchor_links_to_the_record(real_site: Path) -
     assert checked == len(book.of_kind("fact")) + len(book.of_kind("source"))
 
 
-def test_every_page_is_within_the_budget_at_ten_times_the_content(tmp_path: Path) -> None:
-    """The real docs/ over 750 synthetic facts (``bench.synthetic``, as `make bench` builds them)."""
+@pytest.mark.parametrize(
+    ("facts", "shape"),
+    [(750, "None"), (790, "Shape.of_real(ROOT / 'content')")],
+    ids=["even-spread", "like-real"],
+)
+def test_every_page_is_within_the_budget_at_ten_times_the_content(tmp_path: Path, facts: int, shape: str) -> None:
+    """The real docs/ over ten times the real facts (``bench.synthetic``, as `make bench` builds them):
+    spread evenly over the topics, and proportioned like the real content (``Shape.of_real``: 300
+    events, so the timeline is split by year, and the largest kind of source at ten times its size)."""
     project = tmp_path / "project"
     project.mkdir()
-    make = "import sys; from pathlib import Path; from bench.browser import synthetic_project; "
-    make += "synthetic_project(Path(sys.argv[1]), 750)"
+    make = "import sys; from pathlib import Path; from bench.browser import ROOT, synthetic_project; "
+    make += f"from bench.synthetic import Shape; synthetic_project(Path(sys.argv[1]), {facts}, {shape})"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "scripts"), str(ROOT)])}
     subprocess.run([sys.executable, "-c", make, str(project)], cwd=ROOT, env=env, check=True, timeout=300)
     site = tmp_path / "site"
@@ -229,3 +239,80 @@ def test_the_defendant_comes_first_among_the_people_and_the_company_among_the_or
     assert [name for name, _ in people[1:]] == sorted(name for name, _ in people[1:])  # the rest by name
     organisations = re.findall(r"^## (.*) \{ #([a-z0-9-]+) \}$", real["case/organisations.md"], re.M)
     assert organisations[0][1] == "zoom"
+
+
+def _events(count: int, year_of: Callable[[int], str]) -> list[Event]:
+    return [
+        Event(id=f"event-{i:04d}", date=year_of(i), title="An event", summary="Something happened.", facts=["f"])
+        for i in range(count)
+    ]
+
+
+def test_the_timeline_is_split_by_year_only_above_its_limit() -> None:
+    one_page = _events(TIMELINE_SPLIT_ABOVE, lambda i: f"{2019 + i % 3}-0{1 + i % 9}")
+    assert paginate_timeline(one_page) is False
+    assert {page_of(event) for event in one_page[:2]} == {
+        ("case/timeline.md", "event-0000"),
+        ("case/timeline.md", "event-0001"),
+    }
+    assert stub_page(one_page[0]) is None
+    split = _events(TIMELINE_SPLIT_ABOVE + 1, lambda i: "1989-06-04" if i == 0 else f"{2019 + i % 3}")
+    assert paginate_timeline(split) is True
+    assert page_of(split[0]) == ("case/timeline/1989.md", "event-0000")
+    assert page_of(split[1]) == ("case/timeline/2020.md", "event-0001")  # a year alone is a date too
+    assert record_url(split[0], "https://example.org/") == "https://example.org/case/timeline/1989/#event-0000"
+    assert stub_page(split[0]) == "case/timeline.md"
+    assert paginate_timeline(split[:10]) is False and page_of(split[0])[0] == "case/timeline.md"  # and back
+    method = (ROOT / "docs" / "about" / "method.md").read_text(encoding="utf-8")
+    assert f"holds up to {TIMELINE_SPLIT_ABOVE} events" in " ".join(method.split())  # what readers are told
+
+
+@pytest.fixture(scope="module")
+def long_timeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Casebook, dict[str, str]]:
+    """Ten times the real content, proportioned like it: 300 events over several years."""
+    from bench.synthetic import Shape, generate
+
+    content = tmp_path_factory.mktemp("long-timeline") / "content"
+    generate(content, 790, shape=Shape.of_real(ROOT / "content"))
+    book = build_case(content)
+    return book, render_site(book)
+
+
+def test_a_split_timeline_keeps_the_picture_and_a_stub_for_every_event(long_timeline) -> None:
+    book, pages = long_timeline
+    events = book.of_kind(Event)
+    assert len(events) > TIMELINE_SPLIT_ABOVE
+    index = pages["case/timeline.md"]
+    assert "cb-record cb-event" not in index and "[^" not in index  # no event block, no citation
+    assert TIMELINE_SLOT in index  # the picture stays on the timeline's own page
+    stubs = _stubs(index)
+    assert set(stubs) == {event.id for event in events}
+    years = sorted({event.date[:4] for event in events})
+    assert len(years) > 1
+    assert re.findall(r"^## (\d{4}) \{ #year_\d{4} \}$", index, re.M) == years
+    for event in events:
+        year = event.date[:4]
+        assert stubs[event.id] == f"timeline/{year}.md#{event.id}"
+        assert page_of(event) == (f"case/timeline/{year}.md", event.id)
+    for year in years:
+        page = pages[f"case/timeline/{year}.md"]
+        assert page.startswith(f"# Timeline: {year}\n")
+        assert "[timeline](../timeline.md){ .cb-split-index }" in page
+        mine = sorted((e for e in events if e.date[:4] == year), key=lambda e: e.date)
+        assert re.findall(r'class="cb-record cb-event" id="([a-z0-9-]+)"', page) == [e.id for e in mine]
+        count = len(mine)
+        assert f"**[Read the {count} event{'s' if count != 1 else ''} of {year}](timeline/{year}.md)**" in index
+
+
+def test_a_split_timeline_is_declared_for_search_and_json_ld(long_timeline) -> None:
+    from casebook.site import SiteOptions, declare_pages
+
+    book, _ = long_timeline
+    declared = declare_pages(book, SiteOptions(site_url="https://example.org/"))
+    year = declared["case/timeline/2020.md"]
+    assert year.title == "Timeline: 2020" and year.in_nav is False and year.search is True
+    assert year.jsonld is not None and year.jsonld["url"] == "https://example.org/case/timeline/2020/"
+    listed = declared["case/timeline.md"].jsonld
+    assert listed is not None
+    urls = [item["item"]["url"] for item in listed["itemListElement"]]
+    assert urls and all(re.fullmatch(r"https://example\.org/case/timeline/\d{4}/#event-[0-9a-z-]+", u) for u in urls)

@@ -53,6 +53,7 @@ from casebook.core.urls import (
     page_url,
     site_base,
     source_kind_page,
+    timeline_year_page,
     topic_page,
 )
 from casebook.core.validate import build_and_check, build_case
@@ -240,6 +241,16 @@ def _by_date(records: list[Any]) -> list[Any]:
     return sorted(records, key=lambda r: getattr(r, "date", "") or "")
 
 
+def _timeline_years(book: Casebook) -> list[tuple[str, str, list[Event]]]:
+    """(year, its page, its events by date) for a timeline split by year (``core.urls.paginate_timeline``);
+    empty while the timeline is one page."""
+    grouped: dict[str, list[Event]] = defaultdict(list)
+    for event in _by_date(book.of_kind(Event)):
+        if event._page:
+            grouped[event.date[:4]].append(event)
+    return [(year, timeline_year_page(year), events) for year, events in grouped.items()]
+
+
 def _facts_by_topic(book: Casebook) -> dict[str, list[Fact]]:
     grouped: dict[str, list[Fact]] = defaultdict(list)
     for fact in _by_date(book.of_kind(Fact)):
@@ -343,7 +354,12 @@ GENERATED: tuple[Generated, ...] = (
         "Timeline",
         "What happened when, from the 1989 crackdown to the 2023 charges, each event sourced.",
         "timeline.md.j2",
-        lambda book: {"events": _by_date(book.of_kind(Event)), "svg": Markup(TIMELINE_SLOT)},
+        lambda book: {
+            "events": _by_date(book.of_kind(Event)),
+            "svg": Markup(TIMELINE_SLOT),
+            "year": None,
+            "years": _timeline_years(book),
+        },
         _folder("event"),
         jsonld=lambda book, title, url, base: jsonld.timeline(book, title, url, base),
     ),
@@ -568,6 +584,12 @@ def _split_pages(book: Casebook) -> Iterator[tuple[Page, str, Context, list[str]
         )
         context = {"sources": group, "index": SHARED_PAGES["source"]}
         yield page, "sources_kind.md.j2", context, [source.id for source in group]
+    for year, path, events in _timeline_years(book):
+        title = f"Timeline: {year}"
+        description = f"The events of {year} on the case's timeline, each linked to the facts and sources behind it."
+        page = Page(path, title, description, _folder("event"), in_nav=False)
+        context = {"events": events, "year": year, "years": [], "svg": "", "index": SHARED_PAGES["event"]}
+        yield page, "timeline.md.j2", context, [fact for event in events for fact in event.facts]
 
 
 def _record_jsonld(book: Casebook, page: Page, url: str) -> JsonLd:

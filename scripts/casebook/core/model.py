@@ -12,7 +12,7 @@ import re
 from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import parse_qsl, urlsplit
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
 
 from casebook.core import markup
@@ -342,6 +342,8 @@ class Event(Record):
     title: Plain
     summary: Text
     facts: list[Id] = Field(min_length=1)
+    # the page of its year when the timeline is split (``core.urls.paginate_timeline``), else None
+    _page: str | None = PrivateAttr(default=None)
 
 
 class Role(Strict):

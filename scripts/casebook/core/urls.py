@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Sequence
 from functools import lru_cache
 
-from casebook.core.model import Record
+from casebook.core.model import Event, Record
 
 # kind -> page (Markdown path under docs/); records of these kinds are anchors on that page
 SHARED_PAGES: dict[str, str] = {
@@ -28,6 +29,12 @@ OWN_PAGES: dict[str, str] = {"law": "laws", "lesson": "lessons"}
 # above becomes the index of those pages and keeps an anchor stub for each record, because
 # /case/facts/#<id> and /sources/#<id> were published before the split (site.py, the index templates).
 SPLIT_PAGES: dict[str, str] = {"topic": "case/facts", "fact": "case/facts", "source": "sources"}
+# Above this many events the timeline is split by year: each event is an anchor on its year's page
+# (case/timeline/<year>.md), and case/timeline.md keeps the picture, the years and an anchor stub for
+# every event. Today's timeline (30 events) stays one page; at ten times the real content (300 events)
+# one page would be about 200 KiB gzip, against the 150 KB budget (scripts/bench/RESULTS.md). A year
+# never changes for an event, so its address is stable once split (``paginate_timeline``).
+TIMELINE_SPLIT_ABOVE = 120
 
 
 def topic_page(topic_id: str) -> str:
@@ -38,6 +45,21 @@ def topic_page(topic_id: str) -> str:
 def source_kind_page(source_type: str) -> str:
     """The page of one kind of source: ``sources/<type>.md``, published at /sources/<type>/."""
     return f"{SPLIT_PAGES['source']}/{source_type}.md"
+
+
+def timeline_year_page(year: str) -> str:
+    """The page of one year's events on a split timeline: ``case/timeline/<year>.md``."""
+    return f"{SHARED_PAGES['event'][: -len('.md')]}/{year}.md"
+
+
+def paginate_timeline(events: Sequence[Event]) -> bool:
+    """Put each event on its year's page when there are more than ``TIMELINE_SPLIT_ABOVE`` of them
+    (or back on the one timeline page when there are not); True when the timeline is split. Called
+    once for a book, when its records are loaded, so that ``page_of`` gives every caller the same answer."""
+    split = len(events) > TIMELINE_SPLIT_ABOVE
+    for event in events:
+        event._page = timeline_year_page(event.date[:4]) if split else None
+    return split
 
 
 def split_page(record: Record) -> str:
@@ -61,12 +83,16 @@ def page_of(record: Record) -> tuple[str, str | None]:
         return topic_page(record.id), None
     if record.kind in SPLIT_PAGES:
         return split_page(record), record.id
+    if isinstance(record, Event) and record._page:
+        return record._page, record.id
     return SHARED_PAGES[record.kind], record.id
 
 
 def stub_page(record: Record) -> str | None:
     """Where a split record's anchor was published before the split, and still resolves through a
     stub that links to ``page_of`` (None for a record that was never moved)."""
+    if isinstance(record, Event) and record._page:
+        return SHARED_PAGES["event"]
     return SHARED_PAGES[record.kind] if record.kind in SPLIT_PAGES else None
 
 

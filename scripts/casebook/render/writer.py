@@ -15,14 +15,14 @@ text, so a record can never add syntax of its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from markupsafe import Markup
 
 from casebook.core import markup, prose, shortcodes
 from casebook.core.book import Casebook
-from casebook.core.model import Case, Citation, Fact, Lesson, Misconception, Quote, Source, shown_date
+from casebook.core.model import Case, Citation, Event, Fact, Lesson, Misconception, Quote, Record, Source, shown_date
 from casebook.core.text import human_date, plain
 from casebook.core.urls import page_of, relative, with_anchor
 from casebook.render.labels import STATUS_LABELS
@@ -416,7 +416,7 @@ class PageWriter:
                 parts.append(f"{count} {label.lower()}")
         return Markup(f": {markup.literal(', '.join(parts))}" if parts else "")
 
-    def moved_stubs(self, records: list[Fact] | list[Source], what: str) -> Markup:
+    def moved_stubs(self, records: Sequence[Record], what: str) -> Markup:
         """The anchor stubs an index page keeps for records that moved to pages of their own, in a
         collapsed list: for each record (and each of its former ids) an element with its old id that
         links to its new address, so /case/facts/#<id> and /sources/#<id>, published before the split,
@@ -428,6 +428,8 @@ class PageWriter:
         lines = [f'??? cb-moved-list "Links to each {markup.literal(what)} ({len(records)})"', ""]
         for record in records:
             text = markup.literal(_first_words(self.label(record.id), 10))
+            if isinstance(record, Event):  # a timeline's stubs read as a chronology
+                text = f"{markup.literal(human_date(record.date))}: {text}"
             lines.append(f"    - {self.anchors(record.id)}[{text}]({self.href(record.id)}){{ #{record.id} .cb-moved }}")
         return Markup("\n".join(lines) + "\n")
 
