@@ -13,24 +13,6 @@ document$.subscribe(() => {
   });
 });
 
-// A tooltip (a footnote's text, a term's definition) is a copy appended to the end of the page
-// while its host is hovered or focused. Its links stay clickable, but leave the tab order: Tab
-// would otherwise step into a copy that disappears, and the focus would be lost. The same links
-// are reached with the keyboard in the footnotes themselves. Material appends each tooltip, whole,
-// to <body>, so only <body>'s own children are watched: watching the whole tree ran this callback
-// for every change Material makes while a long page loads.
-new MutationObserver((mutations) => {
-  for (const mutation of mutations) {
-    for (const node of mutation.addedNodes) {
-      if (!(node instanceof Element)) continue;
-      const tips = node.matches(".md-tooltip2") ? [node] : node.querySelectorAll(".md-tooltip2");
-      for (const tip of tips) {
-        tip.querySelectorAll("a[href], [tabindex], button, summary").forEach((el) => (el.tabIndex = -1));
-      }
-    }
-  }
-}).observe(document.body, { childList: true });
-
 // The skip link moves the keyboard focus to the page's heading, and the next Tab goes on inside the
 // main content. Left to itself, Material's instant navigation takes the new #fragment as a
 // navigation and swaps in a fresh copy of the page, which drops the focus to <body> at a moment
@@ -58,13 +40,22 @@ window.addEventListener(
 // sheet at the foot of the screen on a phone) with the statement's status, each source's title,
 // publisher and date, the excerpt, and links to the original and the archived copy, instead of
 // jumping to the foot of the page. Escape, the close button, a tap elsewhere or Tab out of it close
-// it; Escape and the close button give the focus back to the number. Everything it shows is read
+// it; Escape and the close button give the focus back to the number. With a mouse, resting on a
+// number shows the same popover without taking the focus: it stays while the pointer is on the
+// number or on the popover (so its links can be reached), and goes shortly after the pointer leaves
+// both, or with Escape; a click then pins it, as a tap would. This replaces Material's footnote
+// tooltips, which mounted a component for every footnote number of a page as it loaded: here one
+// listener serves them all, and a page pays nothing until a number is used. Everything it shows is read
 // from the footnote, which the renderer marks up part by part (render/writer.py, cb-cite__*), and
 // written with textContent: nothing from a record is ever parsed as HTML. Without JavaScript the
 // number is a plain link to the footnote, which holds the same information; the popover never prints.
 (() => {
   const STATUSES = ["alleged", "reported", "established", "disputed"];
-  let open = null; // {box, ref, onKey, onDown, onFocus}
+  let open = null; // {box, ref, onKey, onDown, onFocus, hover}
+  const HOVER_MS = 300; // a pointer passing over a number does not open it
+  const LEAVE_MS = 300; // time to move from the number onto the popover
+  let hoverTimer = 0;
+  let leaveTimer = 0;
 
   // An address from the footnote, kept only if it is https or on this site (relative, same scheme).
   const safeHref = (href) => {
@@ -103,15 +94,7 @@ window.addEventListener(
     box.remove();
     ref.setAttribute("aria-expanded", "false");
     open = null;
-    if (returnFocus) {
-      // Material shows its hover tooltip when the number takes the focus: keep it quiet until the
-      // focus moves on, so closing does not open a second copy of the same note
-      document.body.classList.add("cb-popover-quiet");
-      ref.addEventListener("blur", () => document.body.classList.remove("cb-popover-quiet"), { once: true });
-      ref.focus();
-    } else {
-      document.body.classList.remove("cb-popover-quiet");
-    }
+    if (returnFocus) ref.focus();
   }
 
   function build(ref, note) {
@@ -201,18 +184,20 @@ window.addEventListener(
     box.style.top = `${rect.bottom + window.scrollY + 6}px`;
   }
 
-  function show(ref, note) {
+  // ``focus``: move the focus into the popover (a tap, a click, Enter); without it, a hover preview
+  function show(ref, note, focus = true) {
     close(false);
+    clearTimeout(hoverTimer);
+    clearTimeout(leaveTimer);
     const box = build(ref, note);
     document.body.append(box);
     place(box, ref);
     ref.setAttribute("aria-expanded", "true");
-    document.body.classList.add("cb-popover-quiet");
     const onKey = (event) => {
       if (event.key === "Escape") {
         event.preventDefault();
         event.stopPropagation();
-        close(true);
+        close(!(open && open.hover)); // a preview never had the focus: leave it where it is
       }
     };
     const onDown = (event) => {
@@ -224,9 +209,37 @@ window.addEventListener(
     document.addEventListener("keydown", onKey, true);
     document.addEventListener("pointerdown", onDown, true);
     box.addEventListener("focusout", onFocus);
-    open = { box, ref, onKey, onDown, onFocus };
-    box.focus({ preventScroll: true });
+    open = { box, ref, onKey, onDown, onFocus, hover: !focus };
+    if (focus) box.focus({ preventScroll: true });
   }
+
+  const refOf = (target) => (target instanceof Element ? target.closest("article a.footnote-ref") : null);
+  const noteOf = (ref) => (ref.hash ? document.getElementById(decodeURIComponent(ref.hash.slice(1))) : null);
+  const within = (node) => open && node instanceof Node && (open.box.contains(node) || open.ref.contains(node));
+
+  document.addEventListener("pointerover", (event) => {
+    if (event.pointerType !== "mouse") return;
+    if (within(event.target)) {
+      clearTimeout(leaveTimer);
+      return;
+    }
+    const ref = refOf(event.target);
+    if (!ref) return;
+    clearTimeout(hoverTimer);
+    hoverTimer = setTimeout(() => {
+      const note = noteOf(ref);
+      if (note && ref.isConnected) show(ref, note, false);
+    }, HOVER_MS);
+  });
+  document.addEventListener("pointerout", (event) => {
+    if (event.pointerType !== "mouse") return;
+    if (refOf(event.target) && !within(event.relatedTarget)) clearTimeout(hoverTimer);
+    if (!open || !open.hover || !within(event.target) || within(event.relatedTarget)) return;
+    clearTimeout(leaveTimer);
+    leaveTimer = setTimeout(() => {
+      if (open && open.hover) close(false);
+    }, LEAVE_MS);
+  });
 
   // Caught on window, before Material's instant navigation takes the #fragment as a navigation.
   window.addEventListener(
@@ -236,11 +249,15 @@ window.addEventListener(
         return;
       const ref = event.target instanceof Element ? event.target.closest("a.footnote-ref") : null;
       if (!ref || !ref.hash) return;
-      const note = document.getElementById(decodeURIComponent(ref.hash.slice(1)));
+      const note = noteOf(ref);
       if (!note) return;
       event.preventDefault();
       event.stopPropagation();
-      if (open && open.ref === ref) close(true);
+      clearTimeout(hoverTimer);
+      if (open && open.ref === ref && open.hover) {
+        open.hover = false; // a click on a previewed number pins its popover
+        open.box.focus({ preventScroll: true });
+      } else if (open && open.ref === ref) close(true);
       else show(ref, note);
     },
     true,
