@@ -69,6 +69,10 @@ def test_pages_map_to_their_types() -> None:
     assert og_image.page_type("laws/prc-national-intelligence-law.md").slug == "law"
     assert og_image.page_type("lessons/insider-risk-tabletop/answers.md").slug == "lesson"
     assert og_image.page_type("updates.md").slug == "data"
+    assert og_image.page_type("sources.md").slug == "sources"
+    assert og_image.page_type("sources/press.md").slug == "sources"  # a kind's page is the bibliography too
+    assert og_image.page_type("sources/press/a.md").slug == "sources"
+    assert og_image.page_type("glossary.md").slug == "glossary"
 
 
 @pytest.mark.parametrize(("page", "kind"), PAGES.items(), ids=PAGES.keys())

@@ -71,8 +71,10 @@ def page_type(path: str) -> PageType:
         slug = "explainer"
     elif top in ("laws", "lessons"):
         slug = top if path == f"{top}/index.md" else top[:-1]
-    elif path in ("glossary.md", "sources.md"):
-        slug = path.removesuffix(".md")
+    elif path == "glossary.md":
+        slug = "glossary"
+    elif top == "sources" or path == "sources.md":  # the bibliography and its pages per kind (and letter)
+        slug = "sources"
     elif top == "about":
         slug = "about"
     else:  # downloads, What's new, and any other page
