@@ -16,8 +16,17 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from casebook.core.book import Casebook
-from casebook.core.model import Event
-from casebook.core.urls import TIMELINE_SPLIT_ABOVE, page_of, paginate_timeline, public_url, record_url, stub_page
+from casebook.core.model import Event, Source
+from casebook.core.urls import (
+    SOURCES_SPLIT_ABOVE,
+    TIMELINE_SPLIT_ABOVE,
+    page_of,
+    paginate_sources,
+    paginate_timeline,
+    public_url,
+    record_url,
+    stub_page,
+)
 from casebook.core.validate import build_case
 from casebook.outputs.permalinks import LIST_FILE, read_list
 from casebook.site import TIMELINE_SLOT, render_site
@@ -268,8 +277,8 @@ def test_the_timeline_is_split_by_year_only_above_its_limit() -> None:
 
 
 @pytest.fixture(scope="module")
-def long_timeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Casebook, dict[str, str]]:
-    """Ten times the real content, proportioned like it: 300 events over several years."""
+def ten_times_real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Casebook, dict[str, str]]:
+    """Ten times the real content, proportioned like it: 300 events over several years, 500 press sources."""
     from bench.synthetic import Shape, generate
 
     content = tmp_path_factory.mktemp("long-timeline") / "content"
@@ -278,8 +287,8 @@ def long_timeline(tmp_path_factory: pytest.TempPathFactory) -> tuple[Casebook, d
     return book, render_site(book)
 
 
-def test_a_split_timeline_keeps_the_picture_and_a_stub_for_every_event(long_timeline) -> None:
-    book, pages = long_timeline
+def test_a_split_timeline_keeps_the_picture_and_a_stub_for_every_event(ten_times_real) -> None:
+    book, pages = ten_times_real
     events = book.of_kind(Event)
     assert len(events) > TIMELINE_SPLIT_ABOVE
     index = pages["case/timeline.md"]
@@ -304,10 +313,10 @@ def test_a_split_timeline_keeps_the_picture_and_a_stub_for_every_event(long_time
         assert f"**[Read the {count} event{'s' if count != 1 else ''} of {year}](timeline/{year}.md)**" in index
 
 
-def test_a_split_timeline_is_declared_for_search_and_json_ld(long_timeline) -> None:
+def test_a_split_timeline_is_declared_for_search_and_json_ld(ten_times_real) -> None:
     from casebook.site import SiteOptions, declare_pages
 
-    book, _ = long_timeline
+    book, _ = ten_times_real
     declared = declare_pages(book, SiteOptions(site_url="https://example.org/"))
     year = declared["case/timeline/2020.md"]
     assert year.title == "Timeline: 2020" and year.in_nav is False and year.search is True
@@ -316,3 +325,58 @@ def test_a_split_timeline_is_declared_for_search_and_json_ld(long_timeline) -> N
     assert listed is not None
     urls = [item["item"]["url"] for item in listed["itemListElement"]]
     assert urls and all(re.fullmatch(r"https://example\.org/case/timeline/\d{4}/#event-[0-9a-z-]+", u) for u in urls)
+
+
+def _sources(count: int, kind: str, ids: Callable[[int], str]) -> list[Source]:
+    return [
+        Source(
+            id=ids(i),
+            title="A source",
+            publisher="A publisher",
+            type=kind,
+            published="2020-12-18",
+            url=f"https://example.org/{i}",
+            archive_url=f"https://web.archive.org/web/https://example.org/{i}",
+            accessed="2026-11-28",
+            license="copyrighted",
+        )
+        for i in range(count)
+    ]
+
+
+def test_a_kind_of_source_is_split_by_letter_only_above_its_limit() -> None:
+    press = _sources(SOURCES_SPLIT_ABOVE + 1, "press", lambda i: f"{'a1'[i % 2]}ba-{i:04d}")
+    blogs = _sources(SOURCES_SPLIT_ABOVE, "blog", lambda i: f"blog-{i:04d}")
+    assert paginate_sources([*press, *blogs]) == {"press"}
+    assert page_of(press[0]) == ("sources/press/a.md", "aba-0000")
+    assert page_of(press[1]) == ("sources/press/0-9.md", "1ba-0001")  # an id may begin with a digit
+    assert page_of(blogs[0]) == ("sources/blog.md", "blog-0000")  # the limit itself: one page
+    method = (ROOT / "docs" / "about" / "method.md").read_text(encoding="utf-8")
+    assert f"more than {SOURCES_SPLIT_ABOVE} sources" in " ".join(method.split())  # what readers are told
+    assert stub_page(press[0]) == "sources.md"  # the bibliography's stub links to the letter's page
+    assert paginate_sources(press[:10]) == set() and page_of(press[0])[0] == "sources/press.md"
+
+
+def test_a_split_kind_of_source_keeps_a_stub_for_every_source(ten_times_real) -> None:
+    book, pages = ten_times_real
+    press = [s for s in book.of_kind(Source) if s.type == "press"]
+    assert len(press) > SOURCES_SPLIT_ABOVE
+    kind = pages["sources/press.md"]
+    assert "cb-record cb-source" not in kind
+    stubs = _stubs(kind)
+    assert set(stubs) == {s.id for s in press}
+    letters = sorted({s.id[0] for s in press})
+    assert len(letters) > 1
+    for source in press:
+        assert stubs[source.id] == f"press/{source.id[0]}.md#{source.id}"
+        assert page_of(source) == (f"sources/press/{source.id[0]}.md", source.id)
+    for letter in letters:
+        page = pages[f"sources/press/{letter}.md"]
+        assert page.startswith(f"# Sources: News and analysis, {letter.upper()}\n")
+        assert "[sources of this kind](../press.md){ .cb-split-index }" in page
+        mine = {s.id for s in press if s.id[0] == letter}
+        assert set(re.findall(r'class="cb-record cb-source" id="([a-z0-9-]+)"', page)) == mine
+        assert f"source{'s' if len(mine) != 1 else ''} under “{letter}”](press/{letter}.md)**" in kind
+    # the bibliography's own stubs go straight to each source's letter page
+    index = _stubs(pages["sources.md"])
+    assert all(index[s.id] == f"sources/press/{s.id[0]}.md#{s.id}" for s in press)

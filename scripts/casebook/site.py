@@ -53,6 +53,8 @@ from casebook.core.urls import (
     page_url,
     site_base,
     source_kind_page,
+    source_letter,
+    source_letter_page,
     timeline_year_page,
     topic_page,
 )
@@ -249,6 +251,16 @@ def _timeline_years(book: Casebook) -> list[tuple[str, str, list[Event]]]:
         if event._page:
             grouped[event.date[:4]].append(event)
     return [(year, timeline_year_page(year), events) for year, events in grouped.items()]
+
+
+def _source_letters(kind: str, sources: list[Source]) -> list[tuple[str, str, list[Source]]]:
+    """(letter, its page, its sources in the given order) for a kind split by letter
+    (``core.urls.paginate_sources``); empty while the kind is one page."""
+    grouped: dict[str, list[Source]] = defaultdict(list)
+    for source in sources:
+        if source._page:
+            grouped[source_letter(source.id)].append(source)
+    return [(letter, source_letter_page(kind, letter), grouped[letter]) for letter in sorted(grouped)]
 
 
 def _facts_by_topic(book: Casebook) -> dict[str, list[Fact]]:
@@ -582,8 +594,13 @@ def _split_pages(book: Casebook) -> Iterator[tuple[Page, str, Context, list[str]
             search=bool(group),
             in_nav=False,
         )
-        context = {"sources": group, "index": SHARED_PAGES["source"]}
+        letters = _source_letters(kind, group)
+        context = {"sources": group, "index": SHARED_PAGES["source"], "letters": letters, "letter": None}
         yield page, "sources_kind.md.j2", context, [source.id for source in group]
+        for letter, path, mine in letters:
+            page = Page(path, f"Sources: {label}, {letter.upper()}", description, _folder("source"), in_nav=False)
+            context = {"sources": mine, "index": source_kind_page(kind), "letters": [], "letter": letter}
+            yield page, "sources_kind.md.j2", context, [source.id for source in mine]
     for year, path, events in _timeline_years(book):
         title = f"Timeline: {year}"
         description = f"The events of {year} on the case's timeline, each linked to the facts and sources behind it."

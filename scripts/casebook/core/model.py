@@ -279,6 +279,8 @@ class Source(Record):
     note: Text | None = None
     excerpts: list[Text] = no_items()
     snapshot: Snapshot | None = None
+    # the page of its id's letter when its kind is split (``core.urls.paginate_sources``), else None
+    _page: str | None = PrivateAttr(default=None)
 
 
 FactStatus = Literal["established", "alleged", "reported", "disputed"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
-from casebook.core.model import Event, Record
+from casebook.core.model import Event, Record, Source
 
 # kind -> page (Markdown path under docs/); records of these kinds are anchors on that page
 SHARED_PAGES: dict[str, str] = {
@@ -35,6 +36,12 @@ SPLIT_PAGES: dict[str, str] = {"topic": "case/facts", "fact": "case/facts", "sou
 # one page would be about 200 KiB gzip, against the 150 KB budget (scripts/bench/RESULTS.md). A year
 # never changes for an event, so its address is stable once split (``paginate_timeline``).
 TIMELINE_SPLIT_ABOVE = 120
+# Above this many sources of one kind, that kind's page is split by the first character of the id
+# (where the publisher's name begins: ``axios-2020-…``): each source is an anchor on
+# sources/<kind>/<letter>.md, and sources/<kind>.md keeps a stub for each (``paginate_sources``).
+# Today's largest kind has 50; at ten times the real content (500 press sources) one page is
+# within 4 KiB of the 150 KB budget (scripts/bench/RESULTS.md).
+SOURCES_SPLIT_ABOVE = 200
 
 
 def topic_page(topic_id: str) -> str:
@@ -62,12 +69,35 @@ def paginate_timeline(events: Sequence[Event]) -> bool:
     return split
 
 
+def source_letter(source_id: str) -> str:
+    """The part of a split kind's sources a source is on: its id's first letter, or "0-9"."""
+    return source_id[0] if source_id[0].isalpha() else "0-9"
+
+
+def source_letter_page(source_type: str, letter: str) -> str:
+    """The page of one letter of a split kind of source: ``sources/<type>/<letter>.md``."""
+    return f"{source_kind_page(source_type)[: -len('.md')]}/{letter}.md"
+
+
+def paginate_sources(sources: Sequence[Source]) -> set[str]:
+    """Put each source of a kind with more than ``SOURCES_SPLIT_ABOVE`` sources on its letter's page
+    (the others on their kind's page); the kinds that are split. Called once for a book, when its
+    records are loaded, as ``paginate_timeline`` is."""
+    count = Counter(source.type for source in sources)
+    split: set[str] = {kind for kind, n in count.items() if n > SOURCES_SPLIT_ABOVE}
+    for source in sources:
+        source._page = source_letter_page(source.type, source_letter(source.id)) if source.type in split else None
+    return split
+
+
 def split_page(record: Record) -> str:
     """The page a fact, topic or source is published on since the split (see ``SPLIT_PAGES``)."""
     if record.kind == "topic":
         return topic_page(record.id)
     if record.kind == "fact":
         return topic_page(record.topics[0])  # type: ignore[attr-defined]
+    if isinstance(record, Source) and record._page:
+        return record._page
     return source_kind_page(record.type)  # type: ignore[attr-defined]
 
 

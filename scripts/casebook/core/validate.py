@@ -25,8 +25,8 @@ from casebook.core import diagrams, files, heap, locate, pages, present, prose, 
 from casebook.core.book import Casebook, Origin
 from casebook.core.errors import ContentError, Diagnostic, dotted
 from casebook.core.load import LAYOUT, MAX_FILE_BYTES, RawRecord, load_content
-from casebook.core.model import MODELS, Event, Record
-from casebook.core.urls import paginate_timeline
+from casebook.core.model import MODELS, Event, Record, Source
+from casebook.core.urls import paginate_sources, paginate_timeline
 
 # ---------------------------------------------------------------- schema errors
 
@@ -375,7 +375,8 @@ def _load_book(content_dir: Path) -> tuple[Casebook, list[Diagnostic], dict[str,
             continue
         first_seen[record.id] = raw
         book.add(record, Origin(raw.file, raw.abs_path, raw.path, raw.has_shortcodes))
-    paginate_timeline(book.of_kind(Event))  # where each event is published, before anything links one
+    paginate_timeline(book.of_kind(Event))  # where each event and source is published, before anything links one
+    paginate_sources(book.of_kind(Source))
     book.diagrams = diagrams.load(content_dir)  # checked against the records by a rule (``rules``)
     problems.extend(_check_former_ids(book))
     problems.extend(resolve_references(book))
