@@ -42,6 +42,26 @@ def test_search_works_offline_and_lands_on_the_match(page, server: LocalSite) ->
         expect(page.locator(f'[id="{fragment}"]')).to_be_in_viewport()
 
 
+def test_the_search_index_is_fetched_when_search_is_used_not_with_every_page(page, server: LocalSite) -> None:
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(urlsplit(request.url).path))
+    index = "/search/search_index.json"
+    page.goto(server.url("/case/"))
+    page.wait_for_load_state("networkidle")
+    assert index not in asked  # a reader who never searches never downloads it
+    assert "/sitemap.xml" in asked or "/assets/javascripts/bundle" in " ".join(asked)  # the page did load its scripts
+    with page.expect_request(lambda request: urlsplit(request.url).path == index):
+        page.locator(".md-search__input").click()  # the search box
+    expect(page.locator(".md-search-result__meta")).to_have_text(re.compile("Type to start searching"))
+    page.keyboard.type("extradition")
+    expect(page.locator(".md-search-result__meta")).to_have_text(re.compile(r"\d+ matching documents"))
+    assert asked.count(index) == 1
+    # an address from a search result highlights its words at once: the index is fetched straight away
+    with page.expect_request(lambda request: urlsplit(request.url).path == index):
+        page.goto(server.url("/glossary/?h=extradition"))
+    expect(page.locator("article mark[data-md-highlight]").first).to_be_visible()
+
+
 def test_palette_switch_changes_scheme_and_survives_reload(page, server: LocalSite) -> None:
     page.goto(server.url("/case/"))
     body = page.locator("body")
@@ -126,6 +146,10 @@ def test_citation_footnote_shows_its_source_on_hover(page, server: LocalSite) ->
     page.locator("article h1").hover()
     page.wait_for_timeout(700)
     expect(popover).to_be_visible()
+    page.locator("article a.footnote-ref").nth(1).hover()  # another number does not replace a pinned one
+    page.wait_for_timeout(700)
+    expect(popover).to_have_count(1)
+    expect(popover).to_be_focused()
     page.keyboard.press("Escape")
     expect(popover).to_have_count(0)
     expect(ref).to_be_focused()

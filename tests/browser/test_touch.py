@@ -235,3 +235,19 @@ def test_status_boxes_use_body_size_text(phone, server: LocalSite) -> None:
     box = phone.locator("article .admonition", has_text="Where things stand").first
     expect(box).to_be_visible()
     assert box.locator("p").last.evaluate("p => parseFloat(getComputedStyle(p).fontSize)") == body
+
+
+def test_a_tap_on_the_search_icon_fetches_the_index_and_search_answers(phone, server: LocalSite) -> None:
+    """On a phone the index is fetched when the search icon is tapped (``search-on-demand.js``)."""
+    index = "/search/search_index.json"
+    asked: list[str] = []
+    phone.on("request", lambda request: asked.append(request.url))
+    phone.goto(server.url("/case/timeline/"))
+    phone.wait_for_load_state("networkidle")
+    assert not [url for url in asked if url.endswith(index)]
+    with phone.expect_request(lambda request: request.url.endswith(index)):
+        phone.locator("label.md-header__button[for=__search]").tap()
+    expect(phone.locator(".md-search__input")).to_be_focused()
+    expect(phone.locator(".md-search-result__meta")).to_have_text(re.compile("Type to start searching"))
+    phone.keyboard.type("liaison")
+    expect(phone.locator(".md-search-result__meta")).to_have_text(re.compile(r"\d+ matching documents"))

@@ -228,6 +228,7 @@ window.addEventListener(
     clearTimeout(hoverTimer);
     hoverTimer = setTimeout(() => {
       const note = noteOf(ref);
+      if (open && !open.hover) return; // a pinned popover stays until it is closed
       if (note && ref.isConnected) show(ref, note, false);
     }, HOVER_MS);
   });
