@@ -90,6 +90,7 @@ def test_mkdocs_uses_the_overrides() -> None:
         "partials/on-this-page.html",  # the site's own: the table of contents below 960 px
         "assets/javascripts/casebook.js",
         "assets/javascripts/filters.js",  # narrowing the facts and sources lists
+        "assets/javascripts/search-on-demand.js",  # the search index fetched when search is first used
         "assets/casebook.css",
         "assets/print.js",
     }
