@@ -122,3 +122,21 @@ def test_reference_fields_are_walked_as_level_by_level() -> None:
         for pattern in patterns:
             assert validate._walk(record, pattern) == _walk_level_by_level(record, pattern), (record.id, pattern)
     assert validate._walk("not a record", ("people", "*")) == []
+
+
+def test_a_quotation_without_a_bracket_is_one_segment_as_the_cut_pattern_splits_it() -> None:
+    from casebook.core.text import QUOTE_CUT, quote_segments
+
+    texts = [*_random_texts(" \u00a0\t\nab.[]\u2026", 20_000, 14), "", " ", "a [...] b", "a [\u2026] b", "[ \u2026 ]"]
+    for text in texts:
+        assert quote_segments(text) == [part for part in QUOTE_CUT.split(text) if part.strip()], repr(text)
+
+
+def test_blank_lines_collapse_as_replacing_three_newlines_until_none_is_left() -> None:
+    from casebook.render.markdown import _collapse_blank_lines
+
+    for text in [*_random_texts("\n\n\na ", 20_000, 16), "", "\n" * 9, "a\n\n\n\n\nb\n\n\nc\n"]:
+        want = text
+        while "\n\n\n" in want:
+            want = want.replace("\n\n\n", "\n\n")
+        assert _collapse_blank_lines(text) == want, repr(text)

@@ -97,4 +97,6 @@ def plain(text: str, label_of: LabelOf, limit: int | None = None) -> str:
 
 def quote_segments(text: str) -> list[str]:
     """The parts of a quotation between its cut marks (``[…]``), unnormalised and without empty parts."""
+    if "[" not in text:  # every cut has a '['; the pattern's optional leading space is tried at every character
+        return [text] if text.strip() else []
     return [part for part in QUOTE_CUT.split(text) if part.strip()]

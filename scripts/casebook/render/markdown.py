@@ -87,12 +87,13 @@ def render_template(book: Casebook, template: str, writer: PageWriter, **context
     return _collapse_blank_lines(text)
 
 
+_BLANK_RUN = re.compile("\n\n\n+")  # starts with a literal, so the engine jumps from one candidate to the next
+
+
 def _collapse_blank_lines(text: str) -> str:
-    """Every run of three or more newlines as two (a blank line), as ``re.sub(r"\\n{3,}", "\\n\\n")``
-    would, by ``str.replace``: a regex scan of a 10 MB page took a second."""
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text
+    """Every run of three or more newlines as two (a blank line). One pass of ``_BLANK_RUN``: replacing
+    "\\n\\n\\n" until none is left scanned each 1 MB topic page of 10,000 facts three or four times."""
+    return _BLANK_RUN.sub("\n\n", text) if "\n\n\n" in text else text
 
 
 def expand_page(writer: PageWriter, markdown: str) -> str:
