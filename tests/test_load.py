@@ -80,3 +80,18 @@ def test_the_quick_resolver_types_every_scalar_as_the_loader_did() -> None:
             assert new.resolve(yaml.ScalarNode, value, implicit) == old.resolve(yaml.ScalarNode, value, implicit)
     for kind in (yaml.SequenceNode, yaml.MappingNode):
         assert new.resolve(kind, None, (True, False)) == old.resolve(kind, None, (True, False))
+
+
+def test_a_file_is_read_whole_at_every_size_up_to_the_limit(tmp_path: Path) -> None:
+    from casebook.core.files import read_bytes
+
+    # each read asks for at least 64 KiB, and a short read ends the file: sizes around both edges
+    for size in (0, 1, 65_535, 65_536, 65_537, 200_000, 250_000):
+        path = tmp_path / f"f{size}.yml"
+        data = bytes(i % 251 for i in range(size))
+        path.write_bytes(data)
+        assert read_bytes(path, "content/f.yml", 250_000) == (data, None), size
+    path = tmp_path / "over.yml"
+    path.write_bytes(b"a" * 250_001)
+    data, problem = read_bytes(path, "content/over.yml", 250_000)
+    assert data is None and problem is not None and "250,001 bytes" in problem.problem

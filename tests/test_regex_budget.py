@@ -254,6 +254,7 @@ WORST: dict[str, Worst] = {
     "casebook.adapters.mkdocs_plugin.BODY": Worst((*_reps("<body", "<body "), lambda: "<body" + " " * MB), "search"),
     # render/
     "casebook.render.markdown._ANCHOR": Worst((lambda: "a" * MB + "!",), "fullmatch"),
+    "casebook.render.markdown._BLANK_RUN": Worst((*_reps("\n", "\n\n\n", "\n\n "), lambda: "\n" * MB), "sub"),
 }
 
 

@@ -124,11 +124,12 @@ def read_bytes(path: Path, display: str, limit: int) -> tuple[bytes | None, Diag
         chunks: list[bytes] = []
         size = 0
         while mode.st_size <= limit and size <= limit:  # what fstat said, then until the end or the limit
-            chunk = os.read(fd, max(mode.st_size + 1 - size, 65_536))
-            if not chunk:
-                break
+            wanted = max(mode.st_size + 1 - size, 65_536)
+            chunk = os.read(fd, wanted)
             chunks.append(chunk)
             size += len(chunk)
+            if len(chunk) < wanted:  # a short read of a regular file is its end: no empty read to confirm it
+                break
         data = b"".join(chunks)
     finally:
         os.close(fd)
