@@ -41,6 +41,7 @@ def _pipeline(content: Path) -> None:
 
 
 def _measure_here(what: str, content: Path) -> dict[str, float]:
+    from casebook import site  # noqa: F401 - imports are not part of what is measured (nor is `_pipeline`'s)
     from casebook.core import validate  # noqa: F401 - imports are not part of what is measured
     from casebook.render import markdown  # noqa: F401 - imports are not part of what is measured
 
