@@ -140,19 +140,3 @@ def test_blank_lines_collapse_as_replacing_three_newlines_until_none_is_left() -
         while "\n\n\n" in want:
             want = want.replace("\n\n\n", "\n\n")
         assert _collapse_blank_lines(text) == want, repr(text)
-
-
-def test_the_assigned_page_is_the_private_attribute_pydantic_returns() -> None:
-    from casebook.core import urls
-    from casebook.core.model import Event, Source
-
-    for count in (urls.TIMELINE_SPLIT_ABOVE + 1, 3):  # a split timeline, then one page
-        events = [Event.model_construct(id=f"e{n}", date=f"{2000 + n % 20}-06-04") for n in range(count)]
-        urls.paginate_timeline(events)
-        assert [urls.assigned_page(e) for e in events] == [e._page for e in events]
-        assert all(e._page for e in events) == (count > urls.TIMELINE_SPLIT_ABOVE)
-    for count in (urls.SOURCES_SPLIT_ABOVE + 1, 3):
-        sources = [Source.model_construct(id=f"{'ab1'[n % 3]}source-{n}", type="press") for n in range(count)]
-        urls.paginate_sources(sources)
-        assert [urls.assigned_page(s) for s in sources] == [s._page for s in sources]
-        assert all(s._page for s in sources) == (count > urls.SOURCES_SPLIT_ABOVE)

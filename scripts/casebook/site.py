@@ -46,7 +46,6 @@ from casebook.core.urls import (
     SHARED_PAGES,
     SPLIT_PAGES,
     answers_page,
-    assigned_page,
     debrief_page,
     instructor_page,
     link_between,
@@ -249,7 +248,7 @@ def _timeline_years(book: Casebook) -> list[tuple[str, str, list[Event]]]:
     empty while the timeline is one page."""
     grouped: dict[str, list[Event]] = defaultdict(list)
     for event in _by_date(book.of_kind(Event)):
-        if assigned_page(event):
+        if event._page:
             grouped[event.date[:4]].append(event)
     return [(year, timeline_year_page(year), events) for year, events in grouped.items()]
 
@@ -259,7 +258,7 @@ def _source_letters(kind: str, sources: list[Source]) -> list[tuple[str, str, li
     (``core.urls.paginate_sources``); empty while the kind is one page."""
     grouped: dict[str, list[Source]] = defaultdict(list)
     for source in sources:
-        if assigned_page(source):
+        if source._page:
             grouped[source_letter(source.id)].append(source)
     return [(letter, source_letter_page(kind, letter), grouped[letter]) for letter in sorted(grouped)]
 
