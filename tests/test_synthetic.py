@@ -6,6 +6,7 @@ benchmark runs it, not imported.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -69,6 +70,42 @@ def test_content_shaped_like_the_real_content_is_valid_and_as_uneven_as_it(tmp_p
     assert Counter(e.date[:4] for e in events) == {year: 2 * n for year, n in real_years.items()}
     real_facts_per_event = mean([len(e.facts) for e in real.of_kind("event")])
     assert abs(mean([len(e.facts) for e in events]) - real_facts_per_event) < 0.1
+
+
+def test_the_real_shape_holds_as_the_real_content_grows() -> None:
+    """The test above doubles whatever content/ holds, so it must pass after a contributor's new fact:
+    it failed with one fact more (80), the planner having moved the only 2015 source to an event's
+    year. For every size of content from 20 facts below today's to 60 above, with today's sources and
+    events, the planned events keep every year of the real sources, the real facts per event and the
+    real number of events."""
+    code = (
+        "import json, sys; from pathlib import Path; from dataclasses import replace; sys.path[:0] = [sys.argv[1]]\n"
+        "from bench.synthetic import Shape, _plan_events\n"
+        "real = Shape.of_real(Path(sys.argv[2]))\n"
+        "now = int(sys.argv[3]); press = round(real.sources_per_fact * now)\n"
+        "events = round(real.events_per_fact * now)\n"
+        "mean = sum(real.facts_per_event) / len(real.facts_per_event); wrong = []\n"
+        "for n in range(now - 20, now + 61):\n"
+        "    shape = replace(real, sources_per_fact=press / n, events_per_fact=events / n)\n"
+        "    sources = int(2 * n * shape.sources_per_fact + 1e-9)\n"
+        "    years = [shape.source_years[s % len(shape.source_years)] for s in range(sources)]\n"
+        "    planned = _plan_events(2 * n, sources, shape, years, [1 + s % 12 for s in range(sources)])\n"
+        "    per_event = sum(len(members) for _, members in planned) / len(planned)\n"
+        "    lost = sorted(set(shape.source_years) - set(years))\n"
+        "    if lost or len(planned) != 2 * events or abs(per_event - mean) >= 0.1:\n"
+        "        wrong.append([n, lost, len(planned), round(per_event - mean, 3)])\n"
+        "print(json.dumps(wrong))"
+    )
+    now = len(list((ROOT / "content" / "facts").glob("*.yml")))
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "scripts"), str(ROOT / "content"), str(now)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    wrong = json.loads(result.stdout)
+    assert wrong == [], f"[facts, years lost, events planned, facts per event off by]: {wrong}"
 
 
 def test_the_benchmark_project_passes_the_checks_a_build_makes(tmp_path: Path) -> None:

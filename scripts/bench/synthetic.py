@@ -98,9 +98,9 @@ def _sentence(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
-def _published(source: int, year: int) -> str:
+def _published(year: int, month: int) -> str:
     """A source's date; each fact is dated by the month of the source it cites, as the support check asks."""
-    return f"{year}-{1 + source % 12:02d}-15"
+    return f"{year}-{month:02d}-15"
 
 
 def _topic_of_each_fact(facts: int, weights: tuple[float, ...]) -> list[int]:
@@ -113,24 +113,29 @@ def _topic_of_each_fact(facts: int, weights: tuple[float, ...]) -> list[int]:
     return [t for _, t in order]
 
 
-def _plan_events(facts: int, n_sources: int, shape: Shape, year_of: list[int]) -> list[tuple[int, list[int]]]:
+def _plan_events(
+    facts: int, n_sources: int, shape: Shape, year_of: list[int], month_of: list[int]
+) -> list[tuple[int, list[int]]]:
     """(position, fact indexes) of each event, the positions spread evenly over the facts.
 
-    An event's facts must be dated as it is, and fact ``f`` is dated by the month of its source
-    ``f % n_sources`` (month ``1 + source % 12``), so the event of year ``y`` takes the free facts of
-    year ``y`` nearest after its position, of one month. Where too few exist (an event year no press
-    source has, as 1989), it re-dates a source none of whose facts is in an event yet: that moves
-    only that source's facts, so the events already planned stay valid. No fact is in two events,
-    as in the real timeline. Draws nothing from the random generator, so ``Shape()`` is unchanged."""
+    An event's facts must be dated as it is, and fact ``f`` is dated by the year and month of its
+    source ``f % n_sources``, so the event of year ``y`` takes the free facts of year ``y`` nearest
+    after its position, of one month. Where too few exist (an event year no press source has, as
+    1989, or no free fact of the month of the event's first), it re-dates a source none of whose
+    facts is in an event yet: that moves only that source's facts, so the events already planned
+    stay valid. A source that is the last of its year is never moved, so the synthetic sources keep
+    every year the real ones have. No fact is in two events, as in the real timeline. Draws nothing
+    from the random generator, so ``Shape()`` is unchanged."""
     count = round(facts * shape.events_per_fact)
     positions = sorted({min(facts - 1, round(k / shape.events_per_fact)) for k in range(count)})
     by_year: dict[int, list[int]] = {}  # year -> its facts, ascending
     for f in range(facts):
         by_year.setdefault(year_of[f % n_sources], []).append(f)
+    sources_of_year = Counter(year_of)
     used: set[int] = set()
 
     def month(f: int) -> int:
-        return f % n_sources % 12
+        return month_of[f % n_sources]
 
     def nearest(year: int, start: int, like: int | None) -> int | None:
         """The first free fact of ``year`` from ``start`` on (wrapping), of the month of fact ``like``."""
@@ -143,15 +148,19 @@ def _plan_events(facts: int, n_sources: int, shape: Shape, year_of: list[int]) -
         return None
 
     def redate(year: int, start: int, like: int | None) -> int | None:
-        """Move a source with no fact in an event (and of the month of ``like``) to ``year``: its first fact."""
+        """Move a source with no fact in an event to ``year`` (and the month of ``like``): its first fact."""
         for d in range(n_sources):
             s = (start + d) % n_sources
             mine = range(s, facts, n_sources)
-            if mine and (like is None or s % 12 == month(like)) and not used.intersection(mine):
+            if mine and sources_of_year[year_of[s]] > 1 and not used.intersection(mine):
                 for f in mine:
                     by_year[year_of[s]].remove(f)
                     insort(by_year.setdefault(year, []), f)
+                sources_of_year[year_of[s]] -= 1
+                sources_of_year[year] += 1
                 year_of[s] = year
+                if like is not None:
+                    month_of[s] = month(like)
                 return s  # fact s is the first that cites source s
         return None
 
@@ -185,12 +194,14 @@ def generate(out: Path, facts: int, seed: int = 7, shape: Shape | None = None) -
     people = [f"person-{i:03d}" for i in range(max(2, facts // 100))]
     n_sources = max(1, int(facts * shape.sources_per_fact + 1e-9))  # floor, as facts // 20 was
     year_of = [shape.source_years[s % len(shape.source_years)] for s in range(n_sources)]
-    events = _plan_events(facts, n_sources, shape, year_of)  # before any date is written: it may re-date sources
+    month_of = [1 + s % 12 for s in range(n_sources)]
+    # before any date is written: planning the events may re-date sources
+    events = _plan_events(facts, n_sources, shape, year_of, month_of)
     sids = [f"{shape.source_prefixes[s % len(shape.source_prefixes)]}-{s:05d}" for s in range(n_sources)]
     excerpts: dict[str, list[str]] = {}
 
-    def month_of(f: int) -> str:  # a fact's date: the month of its source
-        return _published(f % n_sources, year_of[f % n_sources])[:7]
+    def date_of(f: int) -> str:  # a fact's date: the month of its source
+        return _published(year_of[f % n_sources], month_of[f % n_sources])[:7]
 
     for s, sid in enumerate(sids):
         # each excerpt at least 3 words (quotable) and at most 50; at most 150 words a source, as the rules cap
@@ -198,7 +209,7 @@ def generate(out: Path, facts: int, seed: int = 7, shape: Shape | None = None) -
         body = "".join(f"  - {e}\n" for e in excerpts[sid])
         (out / "sources" / f"{sid}.yml").write_text(
             f"id: {sid}\ntitle: Synthetic source {s}\npublisher: Synthetic Publisher\ntype: press\n"
-            f'published: "{_published(s, year_of[s])}"\nurl: https://example.org/s/{s}\n'
+            f'published: "{_published(year_of[s], month_of[s])}"\nurl: https://example.org/s/{s}\n'
             f"archive_url: https://web.archive.org/web/https://example.org/s/{s}\n"
             f'accessed: "2026-11-28"\nlicense: copyrighted\n' + (f"excerpts:\n{body}" if body else ""),
             encoding="utf-8",
@@ -220,13 +231,13 @@ def generate(out: Path, facts: int, seed: int = 7, shape: Shape | None = None) -
         (out / "facts" / f"{fid}.yml").write_text(
             f"id: {fid}\nstatement: >-\n  {_sentence(rng, 30)}\n  [[person:{rng.choice(people)}]] said so.\n"
             f"status: reported\nattributed_to: [{rng.choice(people)}]\n"
-            f'date: "{month_of(f)}"\ntopics: [{topics[topic_of[f]]}]\n'
+            f'date: "{date_of(f)}"\ntopics: [{topics[topic_of[f]]}]\n'
             f"people: [{rng.choice(people)}]\nsources:\n  - source: {sid}\n    locator: paragraph {f % 9 + 1}\n"
             f"{excerpt}note: {_sentence(rng, 8)}\n",
             encoding="utf-8",
         )
     timeline = "".join(
-        f'- id: event-{position:05d}\n  date: "{month_of(members[0])}"\n'
+        f'- id: event-{position:05d}\n  date: "{date_of(members[0])}"\n'
         f"  title: {_sentence(rng, 4)}\n  summary: {_sentence(rng, 10)}\n"
         f"  facts: [{', '.join(fact_ids[f] for f in members)}]\n"
         for position, members in events
