@@ -58,6 +58,14 @@ def test_an_analysis_block_ends_where_its_indentation_ends() -> None:
     assert [u.line for u in prose.uncited(page)] == [5]
 
 
+def test_only_a_whole_citation_cites() -> None:
+    unclosed = "Zoom handed the data of its users to the authorities [[fact:jin-primary-liaison and more.\n"
+    assert [u.line for u in prose.uncited(unclosed)] == [1]
+    closed = "Zoom handed the data of its users to the authorities [[fact:jin-primary-liaison]] and more.\n"
+    assert list(prose.uncited(closed)) == []
+    assert list(prose.uncited("Zoom handed the data of its users to the authorities.[^1]\n")) == []
+
+
 def test_pages_about_the_site_are_not_held_to_the_rule() -> None:
     assert not prose.checks_prose("about/method.md")
     assert prose.checks_prose("topics/extradition.md")

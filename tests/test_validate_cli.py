@@ -41,6 +41,26 @@ def test_content_and_page_errors_are_reported_in_one_run(run, project: Path) -> 
     assert "nothing was written" not in err
 
 
+def test_a_broken_citation_is_reported_in_pages_and_records_not_published(run, project: Path) -> None:
+    """An unclosed ``[[fact:…`` was published as the literal text, and in a page it passed the rule that a
+    statement cites something, because the rule saw "[[fact:" (the newcomer walk-through, 2026-12-03)."""
+    page = project / "docs" / "topics" / "extradition.md"
+    line = _append(page, "Zoom handed over the data of its users [[fact:complaint-unsealed and more.")
+    _replace(
+        project / FACT,
+        "were unsealed in federal court",
+        "were unsealed [[fact:zoom-cooperating|in\n\n  federal]] court",
+    )
+    code, _, err = run("--content", project / "content", "validate")
+    assert code == 1
+    rel = "docs/topics/extradition.md"
+    assert f"{rel}:{line}:1: page: '[[fact:complaint-unsealed and more.' is not a complete citation" in err
+    assert f"{rel}:{line}:1: page: this paragraph cites nothing" in err  # an unclosed citation cites nothing
+    assert f"{FACT}:" in err and "statement: '[[fact:zoom-cooperating|in' is not a complete citation" in err
+    assert "on one line, with no space in the id" in err
+    assert err.splitlines()[-1] == "3 errors"
+
+
 def test_a_page_citing_a_record_that_failed_to_load_is_not_reported_again(run, project: Path) -> None:
     _replace(project / FACT, "status: established", "status: proven")
     _append(project / PAGE, "See [[fact:complaint-unsealed]].")

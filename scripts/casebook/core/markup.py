@@ -230,6 +230,9 @@ def check(text: str) -> Problem | None:
             if problem is not None:  # a citation's own link text is one line of plain text
                 line = text.count("\n", 0, code.start) + 1
                 return Problem(f"[[{code.kind}:{code.id}|…]] text: {problem.message}", problem.fix, line)
+        broken = shortcodes.broken(text)
+        if broken:
+            return Problem(*shortcodes.broken_problem(text, broken[0]), text.count("\n", 0, broken[0]) + 1)
         bare = shortcodes.SHORTCODE.sub("", text)
     else:
         bare = text

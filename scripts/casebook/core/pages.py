@@ -139,6 +139,8 @@ def _check_page(text: str) -> tuple[PageProblem, ...]:
         if problem is not None:
             line = body.count("\n", 0, code.start) + 1 + offset
             problems.append(PageProblem(line, f"[[{code.kind}:{code.id}|…]] text: {problem.message}", problem.fix))
+    for at in shortcodes.broken(body):
+        problems.append(PageProblem(body.count("\n", 0, at) + 1 + offset, *shortcodes.broken_problem(body, at)))
     problems.extend(_check_markdown(body, offset, {}, 0))
     return tuple(sorted(problems, key=lambda p: p.line))
 

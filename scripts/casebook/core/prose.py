@@ -30,7 +30,12 @@ where to go), not the case or the law: that block is neither a claim to cite nor
 
 _ADMONITION = re.compile(r"^(?P<indent> *)(?:!!!|\?\?\?\+?) *(?P<type>[\w-]+)(?: +\"[^\"]*\")? *$")
 _FENCE = re.compile(r"^ *(```|~~~)")
-_CITED = re.compile(r"\[\[(?:fact|source|law|quote|event|person|organisation|case|disagreement|misconception):|\[\^")
+# a citation is a whole shortcode (as ``shortcodes.SHORTCODE`` reads one) or a footnote: an unclosed
+# "[[fact:…" cites nothing, and is reported as broken (``shortcodes.broken``)
+_CITED = re.compile(
+    r"\[\[(?:fact|source|law|quote|event|person|organisation|case|disagreement|misconception):"
+    r"[^\[\]|\s]+(?:\|[^\[\]\n]+)?\]\]|\[\^"
+)
 _ITEM = re.compile(r"^ *(?:[-*+]|\d+[.)]) +")
 _TABLE_RULE = re.compile(r"^ *(?:\| *)?:?-{3,}")
 # a list item that opens with a link to another page of the site describes where to go, not the case

@@ -60,6 +60,41 @@ def _find(text: str) -> tuple[Shortcode, ...]:
     )
 
 
+def broken(text: str) -> list[int]:
+    """The offset of each ``[[`` outside code that opens no well-formed shortcode: unclosed, split
+    over two lines, a space in the id, no kind. Left alone it would be published as the literal
+    text, and a page's rule that each statement cites something would take it for a citation."""
+    at = text.find("[[")
+    if at < 0:
+        return []
+    spans = _code_spans(text)
+    code_starts = [start for start, _ in spans]
+    opened = {code.start for code in _find(text)}
+    found: list[int] = []
+    while at >= 0:
+        if at in opened or at + 1 in opened or (spans and _in_code(spans, code_starts, at)):
+            at = text.find("[[", at + 2)
+            continue
+        found.append(at)
+        end = at
+        while end < len(text) and text[end] == "[":  # a run of brackets is one mistake
+            end += 1
+        at = text.find("[[", end)
+    return found
+
+
+def broken_problem(text: str, offset: int) -> tuple[str, str]:
+    """(problem, fix) for the broken shortcode at ``offset`` of ``text``."""
+    line_end = text.find("\n", offset)
+    line = text[offset : len(text) if line_end < 0 else line_end]
+    snippet = line[:40] + ("…" if len(line) > 40 else "")
+    return (
+        f"'{snippet}' is not a complete citation",
+        "write [[kind:id]] or [[kind:id|link text]] on one line, with no space in the id (for example "
+        "[[fact:jin-primary-liaison]]); to show the brackets themselves, put them in `code`",
+    )
+
+
 def replace(text: str, render: Callable[[Shortcode], str]) -> str:
     """Replace each shortcode with ``render(shortcode)``."""
     codes = list(find(text))
