@@ -61,3 +61,20 @@ def test_a_page_that_warns_is_converted_and_warns_on_every_rebuild(
         warned = [r for r in caplog.records if r.levelno >= logging.WARNING and "no-such-page.md" in r.getMessage()]
         assert warned, f"build {n + 1} did not warn about the broken link"
     assert plugin.page_cache.misses >= 1  # type: ignore[attr-defined]
+
+
+def test_the_rebuild_that_fixes_an_error_reuses_the_pages_converted_before_it(project: Path, tmp_path: Path) -> None:
+    """A build stopped by a content error converts nothing; the fix after it must still find the pages
+    converted before the error (the newcomer walk-through saw "93 pages converted, 0 unchanged pages
+    reused" on every fix)."""
+    plugin = _build(project, tmp_path / "good", "serve")
+    converted = plugin.page_cache.misses  # type: ignore[attr-defined]
+    fact = project / FACT
+    good = fact.read_text(encoding="utf-8")
+    fact.write_text(good.replace("status: established", "status: proven"), encoding="utf-8")
+    _build(project, tmp_path / "broken", "serve")  # every page shows the errors; none is converted
+    assert plugin.page_cache.hits == 0  # type: ignore[attr-defined]
+    fact.write_text(good, encoding="utf-8")
+    _build(project, tmp_path / "fixed", "serve")
+    cache = plugin.page_cache  # type: ignore[attr-defined]
+    assert (cache.hits, cache.misses) == (converted, 0)

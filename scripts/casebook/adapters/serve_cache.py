@@ -68,8 +68,11 @@ class PageCache:
         self.hits = self.misses = 0  # for the log line of each rebuild
 
     def start_build(self) -> None:
-        """A new build: entries no page of the last build used are dropped."""
-        self._entries = {key: entry for key, entry in self._entries.items() if key in self._used}
+        """A new build: entries no page of the last build used are dropped, unless the last build
+        converted nothing. A build stopped by a content error converts no page, and pruning after it
+        emptied the cache, so the build that fixed the error converted every page again."""
+        if self._used:
+            self._entries = {key: entry for key, entry in self._entries.items() if key in self._used}
         self._used, self._build_key = set(), None
         self.hits = self.misses = 0
 
