@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test test-fast lint build offline handouts slide-tools bench clean
+.PHONY: serve test test-fast lint build permalinks offline handouts slide-tools bench clean
 .DEFAULT_GOAL := test
 
 # axe-core and Lighthouse for the browser tests and benchmarks, the Nu Html Checker (vnu.jar) and pa11y, pinned in
@@ -63,6 +63,13 @@ build: $(STAMP) handouts
 	rm -rf .site-staging
 	$(BIN)/mkdocs build --strict --site-dir .site-staging
 	rm -rf site && mv .site-staging site
+
+## permalinks: record a new record's addresses in tests/published-urls.txt, from a strict build of the pages
+##             alone (no lesson PDFs, which have no recorded addresses): it needs only Python, not npm or Chromium
+permalinks: $(STAMP)
+	rm -rf build/permalinks-site
+	$(BIN)/mkdocs build --strict --quiet --site-dir build/permalinks-site
+	$(BIN)/casebook permalinks --site build/permalinks-site --write
 
 ## offline: the offline classroom edition, build/casebook-offline.zip (works from file://, search included)
 offline: $(STAMP) handouts build/vendor/iframe-worker/shim/index.js

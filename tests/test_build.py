@@ -148,7 +148,28 @@ def test_published_addresses_still_resolve(real_site: Path) -> None:
     lost = sorted(known - current)
     assert lost == [], f"published addresses no longer resolve; keep them with former_ids or a redirect: {lost}"
     added = sorted(current - known)
-    assert added == [], f"new addresses: run `make build && .venv/bin/casebook permalinks --write`: {added[:10]}"
+    assert added == [], f"new addresses: run `make permalinks`: {added[:10]}"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_permalinks_needs_only_python() -> None:
+    """The command the test above and CONTRIBUTING give a contributor who added a record must work with
+    Python alone: ``make build`` makes the lessons' PDFs first (npm, Chromium, Pango), and a newcomer
+    without them was stuck at step 5. The published list holds pages and anchors, never handout files,
+    so a build of the pages alone finds the same addresses."""
+    plan = subprocess.run(
+        ["make", "--no-print-directory", "-n", "-B", "permalinks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "mkdocs build --strict" in plan and "casebook permalinks --site build/permalinks-site --write" in plan
+    for needs in ("npm", "handouts", "chromium", "marp"):
+        assert needs not in plan.lower(), f"make permalinks runs {needs}"
+    files = [url for url in read_list(ROOT / LIST_FILE) if not (url.endswith("/") or "/#" in url)]
+    assert files == []  # pages and their anchors only: no lesson file's address is recorded
 
 
 def test_renamed_records_keep_their_old_addresses(project: Path) -> None:

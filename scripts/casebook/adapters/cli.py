@@ -217,10 +217,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         return 2
     path, line = new_record(args.content, args.kind, record_id)
     print(f"{path}:{line}: new {args.kind} '{record_id}'; fill in its fields, then run: .venv/bin/casebook validate")
-    print(
-        "when it is valid, record its new address for the published-address test: "
-        "make build && .venv/bin/casebook permalinks --write"
-    )
+    print("when it is valid, record its new address for the published-address test: make permalinks")
     return 0
 
 
