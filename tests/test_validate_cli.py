@@ -4,11 +4,12 @@ resolves a renamed record's former id with a warning; `casebook excerpts` finds 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from casebook.core.validate import build_and_check
+from casebook.core.validate import build_and_check, build_case
 from casebook.render.writer import PageWriter
 
 from .conftest import mkdocs_build
@@ -246,3 +247,22 @@ def test_a_wrong_citation_is_reported_where_it_is_written(
     code, _, err = run("--content", project / "content", "validate")
     assert code == 1
     assert f"{FACT}:{line}:{column}: statement: [[fact:nope]]: unknown fact 'nope'" in err, err
+
+
+def test_the_guides_example_organisation_is_valid_as_written(tmp_path: Path) -> None:
+    """CONTRIBUTING's worked example tells a newcomer to add an organisation "shaped like" its example:
+    pasted as written at the end of the real organisations.yml, it must validate (it once named "the US
+    Congress", which no cited excerpt says, and failed the newcomer who pasted it)."""
+    import textwrap
+
+    from .conftest import ROOT
+
+    guide = (ROOT / ".github" / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"\n( *)```yaml\n(.*?)\n\1```", guide, re.DOTALL)
+    example = next(textwrap.dedent(body) for _, body in blocks if "- id: congressional-research-service" in body)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    organisations = content / "organisations.yml"
+    organisations.write_text(organisations.read_text(encoding="utf-8") + example + "\n", encoding="utf-8")
+    book = build_case(content)
+    assert book.get("congressional-research-service").kind == "organisation"
