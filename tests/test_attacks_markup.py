@@ -114,6 +114,12 @@ REFUSED: dict[str, tuple[str, str, str, bool, str]] = {
         False,
         "name: '<' is not allowed in a one-line field",
     ),
+    # a [[ that opens no citation was published as literal brackets (and counted as a citation in pages)
+    "broken-shortcode-link": (
+        *_statement("[[fact:x|a](javascript:alert(1)]]"),
+        False,
+        "statement: '[[fact:x|a](javascript:alert(1)]]' is not a complete citation",
+    ),
     "reference-definition": (
         *_statement("[r]\n\n\n  [r]: javascript:alert(1)"),
         False,
@@ -165,6 +171,7 @@ REFUSED_PAGES = {
     "bracket-run": ("[" * 200 + "\n", "more than 150 '[' in one paragraph"),
     "bracket-page": (("[a] " * 100 + "\n\n") * 12, "page has more than 1,000 '['"),
     "shortcode-text": ("See [[fact:complaint-unsealed|a <b> c]].\n", "text: '<' is not allowed"),
+    "broken-shortcode": ("See [[fact:complaint-unsealed|a](javascript:alert(1)]].\n", "is not a complete citation"),
     # found by the second attacker round
     "alt-in-title": ("# Topics ![&lt;/title&gt;&lt;script&gt;x&lt;/script&gt;](index.md)\n", "HTML entities"),
     "image-in-heading": ("## Heading ![a](assets/a.png)\n", "a heading may not hold an image"),
@@ -197,7 +204,11 @@ def test_hostile_page_is_refused_with_its_location(case: str, run, project: Path
 # ---------------------------------------------------------------- inert on the page
 
 NAME = "Xinjiang Jin { #zoom } *[Zoom]: x !!! danger [y](javascript:alert(1)) `a|b`"
-STATEMENT = "[x](java\n  script:alert(1)) a < b & c | d \\*not emphasis\\* [[fact:x|a](javascript:alert(1)]]"
+# the citation is well formed, its text hostile (a broken one is refused: "broken-shortcode-link" above)
+STATEMENT = (
+    "[x](java\n  script:alert(1)) a < b & c | d \\*not emphasis\\* "
+    '[[fact:zoom-cooperating|a" onmouseover="alert(1) *x* \\]]'
+)
 QUESTION = 'What is 0;url=https://evil.example" http-equiv="refresh?'
 SOURCE_TITLE = 'Our Perspective" onmouseover="alert(1)'
 DEFINITION = 'A sworn statement" onmouseover="alert(1)'
