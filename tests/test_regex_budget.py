@@ -167,7 +167,6 @@ WORST: dict[str, Worst] = {
         (lambda: " " * MB + "x", lambda: "!!! a" + " " * MB + "x", lambda: '!!! a "' + "a" * MB), "match"
     ),
     "casebook.core.prose._FENCE": Worst((lambda: " " * MB + "x",), "match"),
-    "casebook.core.prose._CITED": Worst(_reps("[[", "[[fact", "[", "[^"), "search"),
     "casebook.core.prose._ITEM": Worst((lambda: " " * MB + "x", lambda: "1" * MB + "x"), "match"),
     "casebook.core.prose._TABLE_RULE": Worst((lambda: " " * MB + "x", lambda: "|" + " " * MB + "x"), "match"),
     "casebook.core.prose._SIGNPOST": Worst(

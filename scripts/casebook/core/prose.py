@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from casebook.core import shortcodes
+
 ANALYSIS_TYPE = "analysis"
 ANALYSIS_TITLE = "This site's analysis"
 MIN_WORDS = 8
@@ -30,11 +32,9 @@ where to go), not the case or the law: that block is neither a claim to cite nor
 
 _ADMONITION = re.compile(r"^(?P<indent> *)(?:!!!|\?\?\?\+?) *(?P<type>[\w-]+)(?: +\"[^\"]*\")? *$")
 _FENCE = re.compile(r"^ *(```|~~~)")
-# a citation is a whole shortcode (as ``shortcodes.SHORTCODE`` reads one) or a footnote: an unclosed
-# "[[fact:…" cites nothing, and is reported as broken (``shortcodes.broken``)
-_CITED = re.compile(
-    r"\[\[(?:fact|source|law|quote|event|person|organisation|case|disagreement|misconception):"
-    r"[^\[\]|\s]+(?:\|[^\[\]\n]+)?\]\]|\[\^"
+# the kinds whose [[kind:id]] cites what a statement rests on (a term or a lesson explains, not cites)
+_CITING_KINDS = frozenset(
+    ("fact", "source", "law", "quote", "event", "person", "organisation", "case", "disagreement", "misconception")
 )
 _ITEM = re.compile(r"^ *(?:[-*+]|\d+[.)]) +")
 _TABLE_RULE = re.compile(r"^ *(?:\| *)?:?-{3,}")
@@ -139,9 +139,15 @@ def uncited(text: str) -> Iterator[Uncited]:
     yield from finish()
 
 
+def _cites(text: str) -> bool:
+    """A footnote, or a whole citation as ``shortcodes`` reads one: an unclosed "[[fact:…" cites
+    nothing (and is an error of its own, ``shortcodes.broken``)."""
+    return "[^" in text or any(code.kind in _CITING_KINDS for code in shortcodes.find(text))
+
+
 def _check(block: list[tuple[int, str]]) -> Uncited | None:
     text = " ".join(part for _, part in block)
-    if _CITED.search(text) or _SIGNPOST.match(text):
+    if _cites(text) or _SIGNPOST.match(text):
         return None
     words = _MARKUP.sub(" ", _ITEM.sub("", text, count=1)).split()
     if len([w for w in words if any(ch.isalpha() for ch in w)]) < MIN_WORDS:
